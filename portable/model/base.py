@@ -1,0 +1,183 @@
+"""The base every model shares: frozen, no unknown fields, errors that name the object."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Annotated, Any, ClassVar, Literal, get_args, get_origin
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
+from pydantic._internal._model_construction import ModelMetaclass
+from pydantic_core import ErrorDetails
+
+from portable.errors import Problem, StackInvalid
+
+ProviderName = Literal["aws", "azure", "gcp", "local"]
+PROVIDER_NAMES: tuple[str, ...] = ("aws", "azure", "gcp", "local")
+
+NAME_RULE = re.compile(r"^[a-z](?:[a-z0-9-]{0,28}[a-z0-9])$")
+NAME_ALLOWED = "2-30 characters: lowercase letters, digits and '-', starting with a letter, not ending with '-', no '--'"
+
+
+def _check_name(value: str) -> str:
+    if not NAME_RULE.match(value) or "--" in value:
+        raise ValueError(f"name {value!r} is not allowed; use {NAME_ALLOWED}")
+    return value
+
+
+Name = Annotated[str, AfterValidator(_check_name)]
+"""A portable name: it must map to a valid physical name on every cloud."""
+
+Options = dict[ProviderName, dict[str, Any]]
+"""Per-provider escape hatch: arguments the adapter merges into the native resource."""
+
+
+class _ExplainedErrors(ModelMetaclass):
+    """Construction by a user (``Function(...)``) raises :class:`StackInvalid` instead of pydantic's error.
+
+    Nested validation does not pass through here, so the whole stack is explained once, from its root.
+    """
+
+    def __call__(cls, *args: Any, **data: Any) -> Any:
+        positional: tuple[str, ...] = getattr(cls, "positional", ())
+        if len(args) > len(positional):
+            raise TypeError(f"{cls.__name__}() takes at most {len(positional)} positional arguments")
+        data.update(zip(positional, args, strict=False))
+        try:
+            return super().__call__(**data)
+        except ValidationError as error:
+            model: type[PortableModel] = cls  # type: ignore[assignment]
+            raise StackInvalid(explain(error, model, data), subject=describe(model, data)) from None
+
+
+class PortableModel(BaseModel, metaclass=_ExplainedErrors):
+    """Base of every model: frozen, ``extra="forbid"``, and errors raised as :class:`StackInvalid`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+
+    label: ClassVar[str] = "Object"
+    """How messages call this kind of object, e.g. ``Function``."""
+
+    positional: ClassVar[tuple[str, ...]] = ()
+    """Fields that may be given positionally, in order (``Http("GET", "/")``)."""
+
+    is_named: ClassVar[bool] = False
+    """Whether messages name the object by its ``name`` field (``Function 'api'``)."""
+
+
+def describe(model: type[BaseModel], data: Any) -> str:
+    label = getattr(model, "label", model.__name__)
+    name = data.get("name") if isinstance(data, dict) else None
+    return f"{label} {name!r}" if isinstance(name, str) else label
+
+
+def explain(error: ValidationError, model: type[BaseModel], data: Any) -> list[Problem]:
+    """Turn pydantic's errors into problems that name the object, the field, the value and the rule."""
+    return [_problem(detail, model, data) for detail in error.errors(include_url=False)]
+
+
+def _problem(detail: ErrorDetails, model: type[BaseModel], data: Any) -> Problem:
+    subject, fields, owner = _locate(detail["loc"], model, data)
+    path = ".".join(str(part) for part in detail["loc"])
+    message = _reason(detail, ".".join(str(part) for part in fields), owner)
+    return Problem(path=path, message=f"{subject}: {message}")
+
+
+def _locate(
+    loc: tuple[int | str, ...], model: type[BaseModel], data: Any
+) -> tuple[str, list[int | str], type[BaseModel] | None]:
+    """The innermost named object on the path (``Function 'api'``), the rest of the path, and the
+    model that owns the last field."""
+    subject = describe(model, data)
+    fields: list[int | str] = []
+    owner: type[BaseModel] | None = model
+    annotation: Any = None
+    node: Any = data
+    tag_next = False
+    for part in loc[:-1] if loc else ():
+        if tag_next and isinstance(part, str):
+            tag_next = False  # pydantic puts the union member's tag in the path; the data has no such level
+            continue
+        node = _child(node, part)
+        annotation = _child_annotation(owner, annotation, part)
+        owner = _model_of(annotation, node)
+        tag_next = isinstance(part, int) and _is_tagged_union(annotation)
+        fields.append(part)
+        if owner is not None and getattr(owner, "is_named", False) and isinstance(node, dict):
+            subject, fields = describe(owner, node), []
+    if loc:
+        fields.append(loc[-1])
+    return subject, fields, owner
+
+
+def _child(node: Any, part: int | str) -> Any:
+    if isinstance(node, dict) and isinstance(part, str):
+        return node.get(part)
+    if isinstance(node, list | tuple) and isinstance(part, int) and part < len(node):
+        return node[part]
+    return None
+
+
+def _child_annotation(owner: type[BaseModel] | None, annotation: Any, part: int | str) -> Any:
+    if isinstance(part, str) and owner is not None and part in owner.model_fields:
+        return owner.model_fields[part].annotation
+    if isinstance(part, int) and annotation is not None:
+        args = [a for a in get_args(annotation) if a is not Ellipsis]
+        return args[0] if args else None
+    if isinstance(part, str) and get_origin(annotation) is dict:
+        return get_args(annotation)[1]
+    return None
+
+
+def _is_tagged_union(annotation: Any) -> bool:
+    return get_origin(annotation) is Annotated and any(
+        getattr(meta, "discriminator", None) for meta in annotation.__metadata__
+    )
+
+
+def _model_of(annotation: Any, node: Any) -> type[BaseModel] | None:
+    """The model an annotation stands for; for a tagged union, the member named by the node's kind."""
+    while get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    kind = node.get("kind") if isinstance(node, dict) else None
+    for member in get_args(annotation):
+        if isinstance(member, type) and issubclass(member, BaseModel):
+            field = member.model_fields.get("kind")
+            if field is not None and field.default == kind:
+                return member
+    return None
+
+
+def _reason(detail: ErrorDetails, where: str, owner: type[BaseModel] | None) -> str:
+    kind, ctx, value = detail["type"], detail.get("ctx", {}), detail.get("input")
+    field = where or "value"
+    if kind == "extra_forbidden":
+        allowed = sorted(owner.model_fields) if owner is not None else []
+        name = str(detail["loc"][-1])
+        close = difflib.get_close_matches(name, allowed, n=1)
+        suggestion = f" (did you mean {close[0]!r}?)" if close else ""
+        known = ", ".join(repr(a) for a in allowed)
+        return f"unknown field {name!r}{suggestion}. Allowed fields: {known}"
+    if kind == "missing":
+        return f"{field} is required"
+    if kind in ("less_than_equal", "less_than"):
+        return f"{field} must be at most {ctx.get('le', ctx.get('lt'))}; got {value!r}"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"{field} must be at least {ctx.get('ge', ctx.get('gt'))}; got {value!r}"
+    if kind == "literal_error":
+        return f"{field} must be {ctx['expected']}; got {value!r}"
+    if kind == "union_tag_invalid":
+        return f"{field}.kind must be {ctx['expected_tags']}; got {ctx['tag']!r}"
+    if kind == "union_tag_not_found":
+        return f"{field} needs a 'kind' ({_trigger_kinds()})"
+    if kind in ("value_error", "assertion_error"):
+        owner_path = where if detail["loc"] and isinstance(detail["loc"][-1], int) else where.rpartition(".")[0]
+        context = f"{owner_path}: " if owner_path else ""
+        return f"{context}{ctx['error']}"
+    return f"{field}: {detail['msg'].lower()}; got {value!r}"
+
+
+def _trigger_kinds() -> str:
+    return "'http', 'schedule', 'queue', 'topic' or 'object'"
