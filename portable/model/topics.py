@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-
 from portable.model.base import Name, Options, PortableModel
 from portable.model.links import Link
 from portable.model.triggers import TopicTrigger

@@ -1,0 +1,91 @@
+"""Providers are found by name: built-ins, plus third-party ones from the entry-point group
+``portable.providers``.
+
+A provider module must import nothing heavy at import time (no Pulumi, no cloud SDK): the registry
+imports it to read its limits, even where its extra is not installed.
+"""
+
+from __future__ import annotations
+
+import importlib
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from portable.errors import PortableError, ProviderNotFound
+
+if TYPE_CHECKING:
+    from portable.limits import ProviderLimits
+    from portable.model import Stack
+
+ENTRY_POINT_GROUP = "portable.providers"
+
+BUILT_IN = {
+    "local": "providers.local.provider:LocalProvider",
+    "aws": "providers.aws.provider:AwsProvider",
+    "gcp": "providers.gcp.provider:GcpProvider",
+    "azure": "providers.azure.provider:AzureProvider",
+}
+
+
+class Provider:
+    """The contract of a provider.
+
+    ``name`` is what users type (``--provider aws``, ``portable:provider: aws``); ``extra`` is the
+    pip extra that brings its SDKs. ``limits()`` returns pure data checked by ``stack.check``.
+    ``deploy(stack, root)`` runs inside a Pulumi program (or under mocks for ``portable plan``) and
+    returns the component resources it created, keyed by portable name.
+    """
+
+    name: ClassVar[str]
+    title: ClassVar[str]
+    extra: ClassVar[str | None] = None
+
+    def limits(self) -> ProviderLimits:
+        raise NotImplementedError
+
+    def deploy(self, stack: Stack, root: Path) -> dict[str, Any]:
+        raise PortableError(
+            f"Provider {self.name!r} does not deploy with Pulumi",
+            hint="Use 'portable dev' to run a stack locally.",
+        )
+
+    def requires(self) -> None:
+        """Raise ProviderNotFound, naming the pip extra, if the deploy-side SDKs are missing."""
+
+
+def provider_names() -> list[str]:
+    names = set(BUILT_IN)
+    names.update(ep.name for ep in entry_points(group=ENTRY_POINT_GROUP))
+    return sorted(names)
+
+
+def get_provider(name: str) -> Provider:
+    """The provider called ``name``, or a ProviderNotFound that lists the known ones."""
+    found = {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)}
+    reference = found.get(name) or BUILT_IN.get(name)
+    if reference is None:
+        known = ", ".join(repr(n) for n in provider_names())
+        raise ProviderNotFound(f"No provider named {name!r}. Known providers: {known}.")
+    module_name, _, attribute = reference.partition(":")
+    try:
+        cls = getattr(importlib.import_module(module_name), attribute)
+    except ImportError as error:
+        raise ProviderNotFound(
+            f"No provider {name!r} is installed ({error.name or error} is missing).",
+            hint=f'Install it with: pip install "portable-serverless[{name}]"',
+        ) from None
+    provider: Provider = cls()
+    return provider
+
+
+def missing_sdk(provider: str, *modules: str) -> None:
+    """Raise ProviderNotFound if one of ``modules`` cannot be imported."""
+    for module in modules:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            raise ProviderNotFound(
+                f"Provider {provider!r} needs the Python package {module!r}, which is not installed.",
+                hint=f'Install it with: pip install "portable-serverless[{provider}]"',
+            ) from None
