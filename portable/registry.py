@@ -42,6 +42,8 @@ class Provider:
     extra: ClassVar[str | None] = None
 
     def limits(self) -> ProviderLimits:
+        """What the target can run: the ``LIMITS`` of ``providers/<name>/limits.py`` (pure data, no SDK
+        import). ``Stack.check(name)`` compares a stack with it."""
         raise NotImplementedError
 
     def deploy(self, stack: Stack, root: Path) -> dict[str, Any]:

@@ -46,6 +46,6 @@ stack.function(
     "nightly-report",
     handler="orders.report:run",
     source="src",
-    triggers=[Schedule.cron("0 3 * * *", timezone="Europe/Paris", name="nightly-report")],
+    triggers=[Schedule.cron("0 2 * * *", name="nightly-report")],
     links=[orders.read(), receipts.read_write()],
 )

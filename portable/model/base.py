@@ -6,7 +6,7 @@ import difflib
 import re
 from typing import Annotated, Any, ClassVar, Literal, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, ValidationInfo, WithJsonSchema
 from pydantic._internal._model_construction import ModelMetaclass
 from pydantic_core import ErrorDetails
 
@@ -16,17 +16,26 @@ ProviderName = Literal["aws", "azure", "gcp", "local"]
 PROVIDER_NAMES: tuple[str, ...] = ("aws", "azure", "gcp", "local")
 
 NAME_RULE = re.compile(r"^[a-z](?:[a-z0-9-]{0,28}[a-z0-9])$")
+NAME_PATTERN = r"^(?!.*--)[a-z](?:[a-z0-9-]{0,28}[a-z0-9])$"
 NAME_ALLOWED = "2-30 characters: lowercase letters, digits and '-', starting with a letter, not ending with '-', no '--'"
 
 
-def _check_name(value: str) -> str:
+def _check_name(value: str, info: ValidationInfo) -> str:
     if not NAME_RULE.match(value) or "--" in value:
-        raise ValueError(f"name {value!r} is not allowed; use {NAME_ALLOWED}")
+        field = info.field_name or "name"
+        raise ValueError(f"{field} {value!r} is not a valid name; use {NAME_ALLOWED}")
     return value
 
 
-Name = Annotated[str, AfterValidator(_check_name)]
-"""A portable name: it must map to a valid physical name on every cloud."""
+Name = Annotated[
+    str,
+    AfterValidator(_check_name),
+    WithJsonSchema({"type": "string", "pattern": NAME_PATTERN, "minLength": 2, "maxLength": 30}),
+]
+"""A portable name: it maps to a valid physical name on every cloud.
+
+The same rule applies to stacks, functions, resources and the names that refer to them.
+"""
 
 Options = dict[ProviderName, dict[str, Any]]
 """Per-provider escape hatch: arguments the adapter merges into the native resource."""
@@ -53,7 +62,7 @@ class _ExplainedErrors(ModelMetaclass):
 class PortableModel(BaseModel, metaclass=_ExplainedErrors):
     """Base of every model: frozen, ``extra="forbid"``, and errors raised as :class:`StackInvalid`."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True, use_attribute_docstrings=True)
 
     label: ClassVar[str] = "Object"
     """How messages call this kind of object, e.g. ``Function``."""
@@ -66,6 +75,7 @@ class PortableModel(BaseModel, metaclass=_ExplainedErrors):
 
 
 def describe(model: type[BaseModel], data: Any) -> str:
+    """How a message names an object: ``Function 'api'``, or its label when it has no name."""
     label = getattr(model, "label", model.__name__)
     name = data.get("name") if isinstance(data, dict) else None
     return f"{label} {name!r}" if isinstance(name, str) else label
@@ -77,37 +87,54 @@ def explain(error: ValidationError, model: type[BaseModel], data: Any) -> list[P
 
 
 def _problem(detail: ErrorDetails, model: type[BaseModel], data: Any) -> Problem:
-    subject, fields, owner = _locate(detail["loc"], model, data)
-    path = ".".join(str(part) for part in detail["loc"])
-    message = _reason(detail, ".".join(str(part) for part in fields), owner)
-    return Problem(path=path, message=f"{subject}: {message}")
+    place = _locate(detail["loc"], model, data)
+    message = _reason(detail, place)
+    path = ".".join(str(part) for part in place.path if part != "[key]")
+    return Problem(path=path, message=f"{place.subject}: {message}")
 
 
-def _locate(
-    loc: tuple[int | str, ...], model: type[BaseModel], data: Any
-) -> tuple[str, list[int | str], type[BaseModel] | None]:
-    """The innermost named object on the path (``Function 'api'``), the rest of the path, and the
-    model that owns the last field."""
-    subject = describe(model, data)
-    fields: list[int | str] = []
+class _Place:
+    """Where an error is: the innermost named object (``subject``), the fields below it, the full
+    path (named objects by name), the model owning the last field, and whether the error is about a
+    whole object (a model validator) rather than one field."""
+
+    def __init__(self, subject: str) -> None:
+        self.subject = subject
+        self.fields: list[int | str] = []
+        self.path: list[int | str] = []
+        self.owner: type[BaseModel] | None = None
+        self.whole_object = False
+
+    @property
+    def where(self) -> str:
+        return ".".join(str(part) for part in self.fields)
+
+
+def _locate(loc: tuple[int | str, ...], model: type[BaseModel], data: Any) -> _Place:
+    place = _Place(describe(model, data))
     owner: type[BaseModel] | None = model
     annotation: Any = None
     node: Any = data
     tag_next = False
-    for part in loc[:-1] if loc else ():
+    for index, part in enumerate(loc):
         if tag_next and isinstance(part, str):
             tag_next = False  # pydantic puts the union member's tag in the path; the data has no such level
+            place.whole_object = index == len(loc) - 1
             continue
+        place.owner = owner
         node = _child(node, part)
         annotation = _child_annotation(owner, annotation, part)
         owner = _model_of(annotation, node)
         tag_next = isinstance(part, int) and _is_tagged_union(annotation)
-        fields.append(part)
-        if owner is not None and getattr(owner, "is_named", False) and isinstance(node, dict):
-            subject, fields = describe(owner, node), []
-    if loc:
-        fields.append(loc[-1])
-    return subject, fields, owner
+        place.fields.append(part)
+        named = owner is not None and getattr(owner, "is_named", False) and isinstance(node, dict)
+        name = node.get("name") if named else None
+        place.path.append(name if isinstance(part, int) and isinstance(name, str) else part)
+        if named and owner is not None:
+            place.subject, place.fields = describe(owner, node), []
+        if index == len(loc) - 1:
+            place.whole_object = owner is not None
+    return place
 
 
 def _child(node: Any, part: int | str) -> Any:
@@ -150,33 +177,54 @@ def _model_of(annotation: Any, node: Any) -> type[BaseModel] | None:
     return None
 
 
-def _reason(detail: ErrorDetails, where: str, owner: type[BaseModel] | None) -> str:
+_TYPES = {
+    "int_type": "a whole number", "int_parsing": "a whole number", "int_from_float": "a whole number",
+    "bool_type": "true or false", "bool_parsing": "true or false",
+    "string_type": "a string", "list_type": "a list", "tuple_type": "a list",
+    "dict_type": "a mapping", "model_type": "a mapping", "model_attributes_type": "a mapping",
+}
+
+
+def _reason(detail: ErrorDetails, place: _Place) -> str:
     kind, ctx, value = detail["type"], detail.get("ctx", {}), detail.get("input")
-    field = where or "value"
+    field = place.where or "value"
+    got = _shorten(value)
     if kind == "extra_forbidden":
+        owner = place.owner
         allowed = sorted(owner.model_fields) if owner is not None else []
         name = str(detail["loc"][-1])
         close = difflib.get_close_matches(name, allowed, n=1)
         suggestion = f" (did you mean {close[0]!r}?)" if close else ""
         known = ", ".join(repr(a) for a in allowed)
-        return f"unknown field {name!r}{suggestion}. Allowed fields: {known}"
+        inside = place.where.rpartition(".")[0]
+        return f"{inside + ': ' if inside else ''}unknown field {name!r}{suggestion}. Allowed fields: {known}"
+    if detail["loc"] and detail["loc"][-1] == "[key]":
+        container = ".".join(str(part) for part in place.fields[:-2]) or "value"
+        return f"{container} has an unknown key {value!r}; use {ctx.get('expected', 'another key')}"
     if kind == "missing":
         return f"{field} is required"
     if kind in ("less_than_equal", "less_than"):
-        return f"{field} must be at most {ctx.get('le', ctx.get('lt'))}; got {value!r}"
+        return f"{field} must be at most {ctx.get('le', ctx.get('lt'))}; got {got}"
     if kind in ("greater_than_equal", "greater_than"):
-        return f"{field} must be at least {ctx.get('ge', ctx.get('gt'))}; got {value!r}"
+        return f"{field} must be at least {ctx.get('ge', ctx.get('gt'))}; got {got}"
     if kind == "literal_error":
-        return f"{field} must be {ctx['expected']}; got {value!r}"
+        return f"{field} must be {ctx['expected']}; got {got}"
     if kind == "union_tag_invalid":
-        return f"{field}.kind must be {ctx['expected_tags']}; got {ctx['tag']!r}"
+        return f"{field}.kind must be {_trigger_kinds()}; got {ctx['tag']!r}"
     if kind == "union_tag_not_found":
         return f"{field} needs a 'kind' ({_trigger_kinds()})"
+    if kind in _TYPES:
+        return f"{field} must be {_TYPES[kind]}; got {got}"
     if kind in ("value_error", "assertion_error"):
-        owner_path = where if detail["loc"] and isinstance(detail["loc"][-1], int) else where.rpartition(".")[0]
-        context = f"{owner_path}: " if owner_path else ""
-        return f"{context}{ctx['error']}"
-    return f"{field}: {detail['msg'].lower()}; got {value!r}"
+        # A field validator's message starts with the field's own name: show the path to its owner.
+        owner_path = place.where if place.whole_object else place.where.rpartition(".")[0]
+        return f"{owner_path + ': ' if owner_path else ''}{ctx['error']}"
+    return f"{field}: {detail['msg'][:1].lower()}{detail['msg'][1:]}; got {got}"
+
+
+def _shorten(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _trigger_kinds() -> str:

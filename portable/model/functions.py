@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -11,7 +11,7 @@ from portable.model.base import Name, Options, PortableModel
 from portable.model.links import Link
 from portable.model.triggers import Http, Schedule, Trigger
 
-PythonVersion = Literal["3.11", "3.12", "3.13"]
+PythonVersion = Literal["3.11", "3.12", "3.13", "3.14"]
 Architecture = Literal["x86_64", "arm64"]
 
 _HANDLER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*$")
@@ -42,19 +42,43 @@ class Function(PortableModel):
     is_named: ClassVar[bool] = True
 
     name: Name
+    """The function's name, unique in the stack."""
     handler: str
+    """``module.path:function``, importable from ``source``."""
     source: str = "."
+    """The folder holding the handler's package, relative to the stack file."""
     runtime: PythonVersion = "3.12"
+    """The Python version, as a string (``'3.12'``)."""
     memory: int = Field(default=512, ge=128, le=32768)
+    """Memory in MB; each cloud allows its own sizes (``stack.check(provider)``)."""
     timeout: int = Field(default=30, ge=1, le=3600)
+    """Seconds one invocation may run."""
     environment: dict[str, str] = {}
+    """Plain environment variables (never secrets: link a Secret instead)."""
     architecture: Architecture = "x86_64"
+    """CPU architecture (``arm64`` runs on AWS only)."""
     min_instances: int = Field(default=0, ge=0, le=1000)
+    """Instances kept warm (billed while idle)."""
     max_instances: int | None = Field(default=None, ge=1, le=1000)
+    """Upper bound on concurrent instances; ``None`` leaves the cloud's default."""
     requirements: tuple[str, ...] = ()
+    """Extra pip requirements bundled with the code."""
     links: tuple[Link, ...] = ()
+    """The resources the function may use, and how: nothing else is granted."""
     triggers: tuple[Trigger, ...] = ()
+    """What runs the function; none means it is only invoked directly."""
     options: Options = {}
+    """Per provider, arguments merged into the native function resource."""
+
+    @field_validator("runtime", mode="before")
+    @classmethod
+    def _quoted_version(cls, runtime: Any) -> Any:
+        if isinstance(runtime, int | float) and not isinstance(runtime, bool):
+            raise ValueError(
+                f"runtime must be a string such as '3.12'; got the number {runtime!r} "
+                "(in YAML write runtime: '3.12' with quotes: unquoted 3.10 reads as 3.1)"
+            )
+        return runtime
 
     @field_validator("handler")
     @classmethod

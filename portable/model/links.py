@@ -38,7 +38,9 @@ class Link(PortableModel):
     def _access_fits_kind(self) -> Link:
         allowed = ACCESS_BY_KIND[self.kind]
         if self.access not in allowed:
-            choices = ", ".join(repr(a) for a in allowed)
+            choices = " or ".join(repr(a) for a in allowed) if len(allowed) < 3 else (
+                ", ".join(repr(a) for a in allowed[:-1]) + f" or {allowed[-1]!r}"
+            )
             raise ValueError(
                 f"link to {self.kind} {self.name!r} has access {self.access!r}; a {self.kind} allows {choices}"
             )

@@ -15,8 +15,9 @@ class Queue(PortableModel):
     """A work queue. A message that fails ``dead_letter_after`` receives moves to the dead letter.
 
     ``visibility_timeout`` (seconds) is how long a received message stays hidden before it is
-    delivered again; ``retention`` (seconds) how long an unconsumed message is kept.
-    ``dead_letter_after=None`` turns the dead letter off (failed messages then expire).
+    delivered again; providers raise it to 6 times the consumer's timeout
+    (:meth:`Stack.visibility_timeout`). ``retention`` (seconds) is how long an unconsumed message is
+    kept. ``dead_letter_after=None`` turns the dead letter off (failed messages then expire).
 
     >>> Queue(name="jobs").trigger(batch_size=5).batch_size
     5
@@ -27,10 +28,15 @@ class Queue(PortableModel):
 
     kind: ClassVar[str] = "queue"
     name: Name
+    """The queue's name, unique among queues."""
     visibility_timeout: int = Field(default=30, ge=1, le=43200)
+    """Seconds a received message stays hidden (at least; see :meth:`Stack.visibility_timeout`)."""
     retention: int = Field(default=345600, ge=600, le=1209600)
+    """Seconds an unconsumed message is kept (default 4 days, at most 14)."""
     dead_letter_after: int | None = Field(default=5, ge=1, le=1000)
+    """Failed deliveries before a message moves to the dead letter; ``None``: no dead letter."""
     options: Options = {}
+    """Per provider, arguments merged into the native queue resource."""
 
     def send(self) -> Link:
         return Link(kind="queue", name=self.name, access="send")

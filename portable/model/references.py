@@ -35,6 +35,11 @@ def _choices(names: list[str]) -> str:
     return ", ".join(repr(n) for n in sorted(names)) if names else "none"
 
 
+def _and(names: list[str]) -> str:
+    quoted = [repr(n) for n in names]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+
+
 def _duplicates(stack: Stack) -> list[Problem]:
     problems = []
     for collection, label in (("functions", "function"), *((c, k) for k, c in COLLECTIONS.items())):
@@ -114,7 +119,7 @@ def _queue_consumers(stack: Stack) -> list[Problem]:
         if len(functions) > 1:
             problems.append(Problem(
                 f"functions.{functions[-1]}",
-                f"Queue {queue!r} is consumed by functions {_choices(functions)}; a queue gives each message to "
+                f"Queue {queue!r} is consumed by functions {_and(functions)}; a queue gives each message to "
                 "one consumer. Use a topic to deliver every message to several functions.",
             ))
     return problems
@@ -129,7 +134,7 @@ def _schedule_names(stack: Stack) -> list[Problem]:
                 problems.append(Problem(
                     f"functions.{function.name}",
                     f"Function {function.name!r}: schedule name {name!r} is already used by function "
-                    f"{owners[name]!r}; give the Schedule a unique name=",
+                    f"{owners[name]!r}; schedule names are unique in a stack, so give this Schedule another name (name=...)",
                 ))
             owners[name] = function.name
     return problems

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from typing import Any, ClassVar, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import yaml
 from pydantic import ValidationError, model_validator
@@ -17,9 +18,13 @@ from portable.model.links import Link
 from portable.model.queues import Queue
 from portable.model.references import TRIGGER_SOURCES, check_references
 from portable.model.secrets import Secret
+from portable.model.sources import source_problems
 from portable.model.tables import Table
 from portable.model.topics import Topic
 from portable.model.triggers import Trigger
+
+if TYPE_CHECKING:
+    from portable.limits import ProviderLimits
 
 Resource = Bucket | Queue | Topic | Table | Secret
 Item = TypeVar("Item", bound=PortableModel)
@@ -47,12 +52,19 @@ class Stack(PortableModel):
     }
 
     name: Name
+    """The stack's name: the prefix of every physical name."""
     functions: list[Function] = []
+    """The functions, each with its triggers and links."""
     buckets: list[Bucket] = []
+    """Object stores."""
     queues: list[Queue] = []
+    """Work queues, each with a dead letter."""
     topics: list[Topic] = []
+    """Fan-out topics."""
     tables: list[Table] = []
+    """Key-value / document tables."""
     secrets: list[Secret] = []
+    """Secrets (their values are set outside the stack)."""
 
     @model_validator(mode="after")
     def _whole_stack(self) -> Stack:
@@ -64,6 +76,38 @@ class Stack(PortableModel):
     def problems(self) -> list[Problem]:
         """Everything wrong across objects: duplicate names, dangling references, clashing routes."""
         return check_references(self)
+
+    # -- checks that need more than the model: a target's limits, the files on disk --
+
+    def check(self, provider: str | ProviderLimits) -> list[Problem]:
+        """Check the stack against what ``provider`` (a name, or its limits) can run.
+
+        Raises :class:`StackInvalid` naming the provider, the object, the value and the fix; returns
+        the warnings (what the target will do differently, e.g. serve a long HTTP function elsewhere).
+        A name is looked up with ``portable.registry.get_provider(name).limits()``.
+        """
+        from portable.limits import check
+
+        if isinstance(provider, str):
+            from portable.registry import get_provider
+
+            limits = get_provider(provider).limits()
+        else:
+            limits = provider
+        found = check(self, limits)
+        errors = [p for p in found if p.severity == "error"]
+        if errors:
+            raise StackInvalid(errors, subject=f"Stack {self.name!r} on {limits.title}")
+        return [p for p in found if p.severity != "error"]
+
+    def check_sources(self, root: Path | str) -> None:
+        """Raise :class:`StackInvalid` if a function's source folder or handler is missing under ``root``.
+
+        ``root`` is the folder ``source`` paths are relative to: the folder of stack.py or stack.yaml.
+        """
+        problems = source_problems(self, Path(root))
+        if problems:
+            raise StackInvalid(problems, subject=f"Stack {self.name!r}")
 
     # -- builders: each adds one validated object and checks it against what is already declared --
 
@@ -77,24 +121,30 @@ class Stack(PortableModel):
         links: Sequence[Link] = (),
         **settings: Any,
     ) -> Function:
+        """Declare a function; ``settings`` are the other :class:`Function` fields (memory, timeout, ...)."""
         return self._add(
             self.functions,
             Function(name=name, handler=handler, source=source, triggers=tuple(triggers), links=tuple(links), **settings),
         )
 
     def bucket(self, name: str, *, versioned: bool = False, options: Options | None = None) -> Bucket:
+        """Declare a bucket; use its ``read()``/``write()`` links and ``on_created()`` trigger."""
         return self._add(self.buckets, Bucket(name=name, versioned=versioned, options=options or {}))
 
     def queue(self, name: str, **settings: Any) -> Queue:
+        """Declare a queue; ``settings`` are the other :class:`Queue` fields (dead_letter_after, ...)."""
         return self._add(self.queues, Queue(name=name, **settings))
 
     def topic(self, name: str, *, options: Options | None = None) -> Topic:
+        """Declare a topic; use its ``publish()`` link and ``trigger()``."""
         return self._add(self.topics, Topic(name=name, options=options or {}))
 
     def table(self, name: str, *, key: str = "id", **settings: Any) -> Table:
+        """Declare a table keyed by ``key``; ``settings`` are the other :class:`Table` fields."""
         return self._add(self.tables, Table(name=name, key=key, **settings))
 
     def secret(self, name: str, *, description: str = "", options: Options | None = None) -> Secret:
+        """Declare a secret; its value is set outside the stack."""
         return self._add(self.secrets, Secret(name=name, description=description, options=options or {}))
 
     def _add(self, items: list[Item], item: Item) -> Item:
@@ -126,6 +176,23 @@ class Stack(PortableModel):
         """Functions triggered by the queue, topic or bucket ``name``."""
         return [f for f in self.functions if any(_triggered_by(t, kind, name) for t in f.triggers)]
 
+    def visibility_timeout(self, queue: str) -> int:
+        """The visibility timeout (seconds) providers give ``queue``: its own ``visibility_timeout``,
+        raised to 6 times its consumer's timeout (AWS's rule of thumb; never below the timeout, or a
+        message is delivered again while it is still being processed), at most 12 hours.
+
+        >>> stack = Stack("shop")
+        >>> jobs = stack.queue("jobs")
+        >>> _ = stack.function("worker", "app:run", timeout=60, triggers=[jobs.trigger()])
+        >>> stack.visibility_timeout("jobs")
+        360
+        """
+        declared = self.resource("queue", queue)
+        if not isinstance(declared, Queue):
+            raise KeyError(f"no queue named {queue!r}")
+        timeouts = [f.timeout for f in self.consumers("queue", queue)]
+        return min(max([declared.visibility_timeout, *(6 * t for t in timeouts)]), 43200)
+
     # -- serialisation --
 
     def to_dict(self) -> dict[str, Any]:
@@ -139,8 +206,13 @@ class Stack(PortableModel):
 
     @classmethod
     def from_dict(cls, data: Any) -> Stack:
+        """Validate a stack from plain data (as read from YAML or JSON)."""
         if not isinstance(data, dict):
-            raise StackInvalid([Problem("", f"a stack must be a mapping with a 'name'; got {type(data).__name__}")])
+            got = "nothing" if data is None else f"a {type(data).__name__}"
+            raise StackInvalid([Problem("", (
+                "Stack: a stack is a mapping with a 'name' and lists of 'functions', 'buckets', "
+                f"'queues', 'topics', 'tables' and 'secrets'; got {got}"
+            ))])
         try:
             return cls.model_validate(data)
         except ValidationError as error:
@@ -148,10 +220,16 @@ class Stack(PortableModel):
 
     @classmethod
     def from_json(cls, text: str) -> Stack:
+        """Validate a stack from JSON text (a syntax error raises json.JSONDecodeError)."""
         return cls.from_dict(json.loads(text))
 
     @classmethod
     def from_yaml(cls, text: str) -> Stack:
+        """Validate a stack from YAML text (a syntax error raises yaml.YAMLError).
+
+        >>> Stack.from_yaml("name: shop\\nqueues: [{name: jobs}]").queues[0].name
+        'jobs'
+        """
         return cls.from_dict(yaml.safe_load(text))
 
 

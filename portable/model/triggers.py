@@ -6,10 +6,10 @@ import re
 from typing import Annotated, Any, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from croniter import croniter
 from pydantic import Field, field_validator, model_validator
 
 from portable.model.base import Name, PortableModel
+from portable.model.cron import CronFields, parse_cron
 
 HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"]
 ObjectEventKind = Literal["created", "deleted"]
@@ -31,8 +31,11 @@ class Http(PortableModel):
 
     kind: Literal["http"] = "http"
     method: HttpMethod
+    """``GET``, ``POST``, ... or ``ANY``."""
     path: str
+    """``/orders/{order_id}``: literal segments and whole-segment parameters; ``{rest+}`` last."""
     public: bool = False
+    """Whether anyone may call the route; private routes need the cloud's own authentication."""
 
     @field_validator("method", mode="before")
     @classmethod
@@ -78,55 +81,59 @@ class Http(PortableModel):
 
 
 class Schedule(PortableModel):
-    """Run on a 5-field cron expression or a rate, in a time zone.
+    """Run on a 5-field unix cron expression or a rate, in a time zone (a tz database name).
+
+    Cron fields are ``minute hour day-of-month month weekday`` with numbers, ``*``, lists ``,``,
+    ranges ``-``, steps ``/`` and English month and weekday names; weekdays count from Sunday = 0.
+    A rate is ``rate(N minutes|hours|days)``, singular for 1. ``name`` names the cloud schedule
+    (default: the function's name).
 
     >>> Schedule.cron("0 3 * * *", timezone="Europe/Paris").expression
     '0 3 * * *'
     >>> Schedule.every(5, "minutes").expression
     'rate(5 minutes)'
+    >>> Schedule.every(1, "hours").expression
+    'rate(1 hour)'
     """
 
     label: ClassVar[str] = "Schedule trigger"
 
     kind: Literal["schedule"] = "schedule"
     expression: str
+    """A 5-field unix cron (``0 3 * * *``) or a rate (``rate(5 minutes)``)."""
     timezone: str = "UTC"
+    """A tz database name (``Europe/Paris``); Azure timers run in UTC (see portable.schedules)."""
     name: Name | None = None
+    """The cloud schedule's name; default: the function's."""
 
     @classmethod
     def cron(cls, expression: str, *, timezone: str = "UTC", name: str | None = None) -> Schedule:
         return cls(expression=expression, timezone=timezone, name=name)
 
     @classmethod
-    def every(cls, count: int, unit: str, *, name: str | None = None) -> Schedule:
+    def every(cls, count: int, unit: str, *, timezone: str = "UTC", name: str | None = None) -> Schedule:
         singular = unit.rstrip("s")
-        return cls(expression=f"rate({count} {singular if count == 1 else singular + 's'})", name=name)
+        return cls(
+            expression=f"rate({count} {singular if count == 1 else singular + 's'})", timezone=timezone, name=name
+        )
 
     @field_validator("expression")
     @classmethod
     def _parses(cls, expression: str) -> str:
         expression = " ".join(expression.split())
         if expression.startswith("rate("):
-            match = _RATE.match(expression)
-            if match is None:
+            rate = _RATE.match(expression)
+            if rate is None:
                 raise ValueError(
                     f"rate {expression!r} is not valid; use 'rate(N minutes|hours|days)' with N >= 1, "
                     "singular unit for 1, e.g. 'rate(1 hour)', 'rate(5 minutes)'"
                 )
-            if (match.group("n") == "1") != (not match.group("unit").endswith("s")):
-                raise ValueError(f"rate {expression!r}: use the singular unit for 1 and the plural otherwise")
+            count, unit = rate.group("n"), rate.group("unit").rstrip("s")
+            if (count == "1") != (rate.group("unit") == unit):
+                fixed = f"rate({count} {unit if count == '1' else unit + 's'})"
+                raise ValueError(f"rate {expression!r} is not valid; write {fixed!r} (singular for 1, plural otherwise)")
             return expression
-        fields = expression.split(" ")
-        if len(fields) != 5:
-            raise ValueError(
-                f"cron {expression!r} has {len(fields)} fields; use 5 fields 'minute hour day month weekday' "
-                "(e.g. '0 3 * * *'), or 'rate(5 minutes)'"
-            )
-        if not croniter.is_valid(expression) or any(c in expression for c in "?LW#"):
-            raise ValueError(
-                f"cron {expression!r} does not parse; use 5 unix cron fields with numbers, '*', ',', '-' "
-                "and '/' (e.g. '*/15 9-17 * * 1-5'); '?', 'L', 'W' and '#' are not portable"
-            )
+        parse_cron(expression)
         return expression
 
     @field_validator("timezone")
@@ -144,37 +151,75 @@ class Schedule(PortableModel):
     def is_rate(self) -> bool:
         return self.expression.startswith("rate(")
 
+    @property
+    def rate(self) -> tuple[int, str] | None:
+        """``(5, "minutes")`` for ``rate(5 minutes)`` (the unit always plural); ``None`` for a cron.
+
+        >>> Schedule.every(1, "day").rate
+        (1, 'days')
+        """
+        match = _RATE.match(self.expression)
+        if match is None:
+            return None
+        return int(match.group("n")), match.group("unit").rstrip("s") + "s"
+
+    def fields(self) -> CronFields:
+        """The parsed cron (a ValueError for a rate)."""
+        if self.is_rate:
+            raise ValueError(f"{self.expression!r} is a rate, not a cron expression")
+        return parse_cron(self.expression)
+
 
 class QueueTrigger(PortableModel):
-    """Run for each message of a queue, delivered in batches; a failed message is retried alone."""
+    """Run for each message of a queue, delivered in batches; a failed message is retried alone.
+
+    >>> QueueTrigger(queue="jobs").batch_size
+    10
+    """
 
     label: ClassVar[str] = "Queue trigger"
 
     kind: Literal["queue"] = "queue"
     queue: Name
+    """The queue's name."""
     batch_size: int = Field(default=10, ge=1, le=1000)
+    """Messages fetched at a time (the handler still gets one message per call)."""
     max_concurrency: int | None = Field(default=None, ge=1, le=1000)
+    """At most this many batches in flight; ``None``: the cloud's default."""
 
 
 class TopicTrigger(PortableModel):
-    """Run for each message published to a topic (every subscriber gets every message)."""
+    """Run for each message published to a topic (every subscriber gets every message).
+
+    >>> TopicTrigger(topic="events").kind
+    'topic'
+    """
 
     label: ClassVar[str] = "Topic trigger"
 
     kind: Literal["topic"] = "topic"
     topic: Name
+    """The topic's name."""
 
 
 class ObjectTrigger(PortableModel):
-    """Run when an object is created or deleted in a bucket, optionally filtered by prefix and suffix."""
+    """Run when an object is created or deleted in a bucket, optionally filtered by prefix and suffix.
+
+    >>> ObjectTrigger(bucket="uploads", suffix=".jpg").events
+    ('created',)
+    """
 
     label: ClassVar[str] = "Object trigger"
 
     kind: Literal["object"] = "object"
     bucket: Name
+    """The bucket's name."""
     events: tuple[ObjectEventKind, ...] = ("created",)
+    """``created`` and/or ``deleted``."""
     prefix: str = ""
+    """Only keys starting with this."""
     suffix: str = ""
+    """Only keys ending with this."""
 
     @model_validator(mode="after")
     def _some_events(self) -> ObjectTrigger:
