@@ -26,7 +26,7 @@ LIMITS = ProviderLimits(
         "topic": NameRule(
             "Service Bus topic", 260, pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9._/-]{0,258}[A-Za-z0-9])?$"
         ),
-        "table": NameRule("Cosmos DB container", 255, pattern=r"^[^/\\#?]{1,255}$"),
+        "table": NameRule("storage table", 63, charset="alnum", pattern=r"^[A-Za-z][A-Za-z0-9]{2,62}$"),
         "secret": NameRule("Key Vault secret", 127, pattern=r"^[0-9A-Za-z-]{1,127}$"),
         "schedule": NameRule("timer function", 128, pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,127}$"),
     },

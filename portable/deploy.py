@@ -1,0 +1,196 @@
+"""The deploy entry point of a Pulumi program, and what every cloud's deploy side shares.
+
+An example's ``__main__.py`` is two lines::
+
+    from stack import stack
+    from portable.deploy import deploy
+    deploy(stack)
+
+:func:`deploy` reads the Pulumi config ``portable:provider`` (one Pulumi stack per cloud), checks the
+stack against that provider's limits and the handler files on disk, lets the provider create its
+components and exports what people need (URLs, names). ``portable plan`` runs the same path under
+Pulumi mocks. Pulumi is imported lazily: this module is importable without the cloud extras.
+
+The helpers below are the cross-cloud half of every provider's deploy side: the PORTABLE_* variables
+a function gets, the secret values from the Pulumi config, and the code bundles.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from portable.errors import PortableError
+from portable.model.references import TRIGGER_SOURCES
+from portable.runtime import env
+
+if TYPE_CHECKING:
+    import pulumi
+
+    from portable.bundle import Bundle
+    from portable.model import Function, Stack
+    from portable.registry import Provider
+
+CONFIG_NAMESPACE = "portable"
+PROVIDER_KEY = "provider"
+"""``portable:provider`` in a Pulumi stack's config picks the cloud: ``aws``, ``azure`` or ``gcp``."""
+SECRET_KEY = "secret:{name}"
+"""``portable:secret:<name>`` holds a secret's value, set with ``pulumi config set --secret``."""
+BUILD_DIR = ".portable/build"
+"""Where code bundles are built and cached, relative to the stack's root folder."""
+TRIGGER_ACCESS = "trigger"
+"""The PORTABLE_LINKS access of a trigger source the function has no link to."""
+
+
+def deploy(stack: Stack, root: Path | str | None = None, *, opts: pulumi.ResourceOptions | None = None) -> dict[str, Any]:
+    """Deploy ``stack`` with the provider named by ``portable:provider``; call it from ``__main__.py``.
+
+    ``root`` is the folder function ``source`` paths are relative to (default: the current folder, which
+    is the Pulumi project's when ``pulumi up`` runs). ``opts`` (e.g. ``transforms``) is given to every
+    component. A mistake is reported as a Pulumi error with a hint, not as a traceback.
+    """
+    import pulumi
+
+    try:
+        return deploy_stack(stack, root, opts=opts)
+    except PortableError as error:
+        hint = f"\nHint: {error.hint}" if error.hint else ""
+        raise pulumi.RunError(f"{error.message}{hint}") from None
+
+
+def deploy_stack(
+    stack: Stack,
+    root: Path | str | None = None,
+    *,
+    provider: str | None = None,
+    opts: pulumi.ResourceOptions | None = None,
+) -> dict[str, Any]:
+    """:func:`deploy` without the translation of errors: raises :class:`PortableError` (``portable plan``).
+
+    Returns the provider's components by collection and portable name, e.g.
+    ``{"functions": {"api": <portable:aws:Function>}, "queues": {...}}``.
+    """
+    import pulumi
+
+    from portable.registry import get_provider
+
+    root = Path(root) if root is not None else Path.cwd()
+    chosen = get_provider(provider or configured_provider())
+    chosen.requires()
+    for warning in stack.check(chosen.limits()):
+        pulumi.log.warn(warning.message)
+    stack.check_sources(root)
+    components: dict[str, Any] = (
+        chosen.deploy(stack, root) if opts is None else chosen.deploy(stack, root, opts=opts)  # type: ignore[call-arg]
+    )
+    export(components)
+    return components
+
+
+def configured_provider() -> str:
+    """The provider named by the Pulumi config ``portable:provider``."""
+    import pulumi
+
+    name = pulumi.Config(CONFIG_NAMESPACE).get(PROVIDER_KEY)
+    if not name:
+        raise PortableError(
+            "The Pulumi stack's config does not name a provider (portable:provider is not set)",
+            hint="Set it per stack, e.g. 'pulumi config set portable:provider aws' (aws, azure or gcp).",
+        )
+    return name
+
+
+def export(components: Mapping[str, Mapping[str, Any]]) -> None:
+    """Export each component's ``exports`` under its collection and name (``functions.api.url``)."""
+    import pulumi
+
+    for collection, members in components.items():
+        exported = {name: c.exports for name, c in members.items() if getattr(c, "exports", None)}
+        if exported:
+            pulumi.export(collection, exported)
+
+
+# -- what a function is told at run time -------------------------------------------------------------
+
+
+def link_accesses(function: Function) -> dict[str, tuple[str, str]]:
+    """Portable name -> (kind, access) of every resource the function's runtime may meet: its links,
+    then each trigger source it does not link (access ``"trigger"``), so the runtime can name the
+    source of an event."""
+    found: dict[str, tuple[str, str]] = {link.name: (link.kind, str(link.access)) for link in function.links}
+    for trigger in function.triggers:
+        kind = TRIGGER_SOURCES.get(trigger.kind)
+        if kind is not None:
+            found.setdefault(getattr(trigger, kind), (kind, TRIGGER_ACCESS))
+    return found
+
+
+def runtime_environment(
+    function: Function,
+    provider: str,
+    describe: Callable[[str, str], Mapping[str, pulumi.Input[Any]]],
+) -> dict[str, pulumi.Input[str]]:
+    """The function's environment: its own variables plus the runtime contract's PORTABLE_* variables.
+
+    ``describe(kind, name)`` gives a linked resource's PORTABLE_LINKS entry besides ``kind`` and
+    ``access`` (``id`` and provider-specific keys; values may be Pulumi outputs).
+    """
+    import pulumi
+
+    links = {
+        name: {"kind": kind, "access": access, **describe(kind, name)}
+        for name, (kind, access) in sorted(link_accesses(function).items())
+    }
+    variables: dict[str, pulumi.Input[str]] = dict(function.environment)
+    variables[env.PROVIDER] = provider
+    variables[env.FUNCTION] = function.name
+    variables[env.HANDLER] = function.handler
+    if function.http_triggers:
+        variables[env.ROUTES] = _compact([[t.method, t.path] for t in function.http_triggers])
+    if links:
+        variables[env.LINKS] = pulumi.Output.from_input(links).apply(_compact)
+    return variables
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+
+def secret_value(name: str) -> pulumi.Output[str] | None:
+    """The value of secret ``name`` from the Pulumi config secret ``portable:secret:<name>``, if set."""
+    import pulumi
+
+    return pulumi.Config(CONFIG_NAMESPACE).get_secret(SECRET_KEY.format(name=name))
+
+
+# -- code ----------------------------------------------------------------------------------------------
+
+
+def build_bundles(stack: Stack, root: Path, provider: Provider) -> dict[str, Bundle]:
+    """Each function's code bundle, built (or taken from the cache under ``<root>/.portable/build``) for
+    the provider's runtime files and exclusions. Functions with the same code share one build."""
+    from portable.bundle import BundleSpec, build_bundle
+
+    runtime_files: tuple[str, ...] = getattr(provider, "runtime_files", ())
+    exclude: tuple[str, ...] = getattr(provider, "bundle_excludes", ())
+    cache = root / BUILD_DIR
+    built: dict[tuple[Any, ...], Bundle] = {}
+    bundles: dict[str, Bundle] = {}
+    for function in stack.functions:
+        key = (function.source, function.requirements, function.runtime, function.architecture)
+        bundle = built.get(key)
+        if bundle is None:
+            spec = BundleSpec(
+                source_dir=(root / function.source).resolve(),
+                requirements=function.requirements,
+                python_version=function.runtime,
+                architecture=function.architecture,
+                runtime_files=runtime_files,
+                exclude_packages=exclude,
+                name=function.name,
+            )
+            bundle = built[key] = build_bundle(spec, cache)
+        bundles[function.name] = bundle
+    return bundles

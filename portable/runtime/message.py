@@ -1,0 +1,163 @@
+"""``Message``: one queue or topic message, whatever the platform."""
+
+from __future__ import annotations
+
+import json as _json
+
+from portable.runtime import UNSET as _UNSET
+from portable.runtime.errors import MalformedEvent
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from datetime import datetime
+    from typing import Any
+
+_loads = _json.loads
+
+
+def attempt_number(value: object, what: str = "message") -> int | None:
+    """A delivery attempt / receive count as delivered (int or digits) -> int."""
+    if value is None or type(value) is int:
+        return value
+    try:
+        return int(value)  # type: ignore[call-overload,no-any-return]
+    except (TypeError, ValueError):
+        raise MalformedEvent(what, "delivery attempt", "an integer") from None
+
+
+class Message:
+    """A message from a queue or a topic.
+
+    ``body`` is bytes (``text`` and ``json()`` decode it), ``attributes`` the string attributes the
+    sender set (``traceparent`` among them when sent by a portable client), ``delivery_attempt`` 1 on
+    the first delivery (None if the platform does not say), ``enqueued_time`` an aware UTC datetime,
+    ``source`` the portable name of the queue or topic. ``raw`` is the native record.
+
+    >>> m = Message('{"order_id": "42"}', "m-1", {"tenant": "acme"}, 1)
+    >>> m.json()["order_id"], m.attributes["tenant"], m.delivery_attempt
+    ('42', 'acme', 1)
+    """
+
+    __slots__ = (
+        "_attempt",
+        "_attributes",
+        "_b64",
+        "_body",
+        "_body_src",
+        "_enqueued",
+        "_json",
+        "id",
+        "raw",
+        "source",
+    )
+
+    def __init__(
+        self,
+        body: bytes | str | None = b"",
+        id: str = "",
+        attributes: Mapping[str, str] | None = None,
+        delivery_attempt: int | str | None = None,
+        enqueued_time: datetime | str | int | None = None,
+        source: str | None = None,
+        base64_body: bool = False,
+        raw: Any = None,
+    ) -> None:
+        self.id = id
+        self._body_src = body
+        self._b64 = base64_body
+        self._body: bytes | None = None
+        self._json: Any = _UNSET
+        self._attributes: Mapping[str, str] | None = attributes
+        self._attempt = delivery_attempt
+        self._enqueued: datetime | str | int | None = enqueued_time
+        self.source = source
+        self.raw = raw
+
+    _what = "message"
+
+    def _load_attributes(self) -> Mapping[str, str]:
+        return {}
+
+    @property
+    def attributes(self) -> Mapping[str, str]:
+        """String attributes (message attributes / application properties)."""
+        attributes = self._attributes
+        if attributes is None:
+            attributes = self._attributes = self._load_attributes()
+        return attributes
+
+    @property
+    def delivery_attempt(self) -> int | None:
+        """1 on the first delivery, 2 on the first retry, ... (None when the platform does not say)."""
+        return attempt_number(self._attempt, self._what)
+
+    @property
+    def enqueued_time(self) -> datetime | None:
+        """When the message was sent or enqueued (aware, UTC)."""
+        value = self._enqueued
+        if isinstance(value, (str, int)):
+            from portable.runtime.times import parse_time
+
+            value = self._enqueued = parse_time(value, self._what, "enqueued time")
+        return value
+
+    @property
+    def body(self) -> bytes:
+        """The message body as bytes."""
+        body = self._body
+        if body is None:
+            src = self._body_src
+            try:
+                if src is None:
+                    body = b""
+                elif self._b64:
+                    from portable.runtime.http import b64decode
+
+                    body = b64decode(src)
+                elif isinstance(src, str):
+                    body = src.encode()
+                else:
+                    body = bytes(src)
+            except (TypeError, ValueError, UnicodeError):  # binascii.Error is a ValueError
+                raise MalformedEvent(self._what, "body", "valid (base64) text") from None
+            self._body = body
+        return body
+
+    @property
+    def text(self) -> str:
+        """The body decoded as UTF-8."""
+        src = self._body_src
+        if type(src) is str and not self._b64:
+            return src
+        try:
+            return self.body.decode()
+        except UnicodeDecodeError:
+            raise MalformedEvent(self._what, "body", "UTF-8 text") from None
+
+    def json(self) -> Any:
+        """The body parsed as JSON."""
+        value = self._json
+        if value is _UNSET:
+            src = self._body_src
+            try:
+                value = _loads(src if type(src) is str and not self._b64 else self.body)
+            except ValueError:
+                raise MalformedEvent(self._what, "body", "valid JSON") from None
+            self._json = value
+        return value
+
+    def to_cloudevent(self) -> dict[str, Any]:
+        """This message as a CloudEvents 1.0 dict (type ``portable.message``)."""
+        from portable.runtime.cloudevents import cloudevent
+        from portable.runtime.times import iso
+
+        attributes = self.attributes
+        return cloudevent(
+            "portable.message", f"portable:{self.source or 'message'}", self.id or "-",
+            time=iso(self.enqueued_time), content_type=attributes.get("content-type"),
+            data_bytes=self.body, extensions={"traceparent": attributes.get("traceparent")},
+        )
+
+    def __repr__(self) -> str:
+        return f"Message(id={self.id!r}, source={self.source!r})"

@@ -1,0 +1,55 @@
+"""The registry entry for AWS. Imports nothing heavy: Pulumi and the deploy side load on use."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from portable.registry import Provider, missing_sdk
+
+if TYPE_CHECKING:
+    import pulumi
+
+    from portable.limits import ProviderLimits
+    from portable.model import Stack
+    from providers.aws.mocks import AwsCloud
+
+
+class AwsProvider(Provider):
+    """Functions on AWS Lambda, with API Gateway, SQS, SNS, S3, DynamoDB, EventBridge Scheduler and
+    Secrets Manager (see :mod:`providers.aws.deploy`)."""
+
+    name: ClassVar[str] = "aws"
+    title: ClassVar[str] = "AWS Lambda"
+    extra: ClassVar[str | None] = "aws"
+
+    runtime_files: ClassVar[tuple[str, ...]] = (
+        "portable/runtime",
+        "providers/aws/runtime.py",
+        "providers/aws/contract.py",
+        "providers/aws/clients.py",
+    )
+    """What ships in every function next to the user's code: the shim and the runtime clients."""
+    bundle_excludes: ClassVar[tuple[str, ...]] = ("boto3", "botocore", "s3transfer")
+    """Provided by the Lambda Python runtime: left out of bundles even when a requirement pulls them in."""
+
+    def limits(self) -> ProviderLimits:
+        from providers.aws.limits import LIMITS
+
+        return LIMITS
+
+    def requires(self) -> None:
+        missing_sdk(self.name, "pulumi", "pulumi_aws")
+
+    def deploy(self, stack: Stack, root: Path, opts: pulumi.ResourceOptions | None = None) -> dict[str, Any]:
+        from portable.deploy import build_bundles
+        from providers.aws.deploy import deploy_stack
+
+        return deploy_stack(stack, build_bundles(stack, root, self), opts)
+
+    def plan_mocks(self, config: Mapping[str, str]) -> AwsCloud:
+        """The fake AWS that ``portable plan`` runs the deploy program against."""
+        from providers.aws.mocks import AwsCloud
+
+        return AwsCloud(region=config.get("aws:region") or "us-east-1")

@@ -1,0 +1,205 @@
+"""``portable:azure:Function``: one Function App on Flex Consumption per portable function.
+
+Why one app per function rather than one app for the stack: on Azure the managed identity, memory,
+instance limits, host.json (queue retry settings) and timeout belong to the *app*. One app per
+function keeps least privilege per function (each identity holds only its own links' roles) and
+honours each function's memory, scaling and queue settings. Flex plans cost nothing idle, so the
+extra apps are free; the price is one plan, app and code container per function.
+
+Children: the FC1 plan; the app (system-assigned identity, HTTPS only, TLS 1.2, FTP and basic-auth
+publishing off, Application Insights with Entra auth); a code container with ``released-package.zip``
+in the host account; one role assignment per link, trigger and runtime need; and for object triggers
+the Event Grid subscription and the queue it delivers to.
+
+Deploying the code: azure-native has no resource for the OneDeploy publish step, so the package is
+uploaded as the blob the app's ``function_app_config.deployment`` names, and the app setting
+``PORTABLE_PACKAGE_SHA256`` changes with the package, which restarts the app so the host loads the new
+package. Limits: this relies on the host reading the package at start (it does on Flex for blob
+deployments, but is not verified here against a subscription); triggers other than HTTP are synced
+when the host starts; if a change is not picked up, run ``az functionapp deployment source
+config-zip`` with the same zip.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+from pulumi_azure_native import eventgrid, storage, web
+
+from portable.deploy import runtime_environment
+from portable.errors import PortableError
+from portable.model import Function, ObjectTrigger, Stack
+from portable.runtime import env
+from providers.azure.deploy import roles
+from providers.azure.deploy.component import AzureComponent
+from providers.azure.deploy.foundation import Foundation
+from providers.azure.deploy.names import Names
+from providers.azure.deploy.options import native_args
+from providers.azure.deploy.wiring import Grant, Resources, wire
+from providers.azure.function_app import Sources, always_ready_groups
+
+INSTANCE_MEMORY = (512, 2048, 4096)
+"""Flex Consumption instance sizes (MB)."""
+DEFAULT_MAX_INSTANCES = 100
+_EVENT_TYPES = {"created": "Microsoft.Storage.BlobCreated", "deleted": "Microsoft.Storage.BlobDeleted"}
+
+
+def instance_memory(function: Function) -> int:
+    """The smallest Flex instance size that holds the function's memory."""
+    for size in INSTANCE_MEMORY:
+        if function.memory <= size:
+            return size
+    raise PortableError(
+        f"Function {function.name!r}: memory {function.memory} MB is above the largest Flex Consumption "
+        f"instance ({INSTANCE_MEMORY[-1]} MB)",
+        hint=f"Use memory <= {INSTANCE_MEMORY[-1]} for Azure.",
+    )
+
+
+class AzureFunction(AzureComponent):
+    concept = "Function"
+
+    def __init__(
+        self,
+        name: str,
+        function: Function,
+        *,
+        stack: Stack,
+        base: Foundation,
+        names: Names,
+        resources: Resources,
+        sources: Sources,
+        package: Any | None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(name, opts)
+        self.function = function
+        group = base.resource_group.name
+        wiring = wire(function, resources=resources, base=base)
+        self.plan = web.AppServicePlan(
+            f"{name}-plan", resource_group_name=group, name=f"{names.function_app(function.name)}-plan",
+            kind="functionapp", reserved=True, sku={"name": "FC1", "tier": "FlexConsumption"}, opts=self.child(),
+        )
+        self.code = storage.BlobContainer(
+            f"{name}-code", resource_group_name=group, account_name=base.host_account.name,
+            container_name=names.package_container(function.name), public_access="None", opts=self.child(),
+        )
+        self.package: storage.Blob | None = None
+        if package is not None:
+            self.package = storage.Blob(
+                f"{name}-package", resource_group_name=group, account_name=base.host_account.name,
+                container_name=self.code.name, blob_name="released-package.zip", type="Block",
+                source=pulumi.FileAsset(str(package.path)), content_type="application/zip", opts=self.child(),
+            )
+        self.events = [
+            _ObjectEvents(f"{name}-events-{index}", function, index, trigger, base=base, names=names, parent=self)
+            for index, trigger in enumerate(function.triggers) if isinstance(trigger, ObjectTrigger)
+        ]
+        settings = {
+            "AzureWebJobsStorage__accountName": base.host_account.name,
+            "APPLICATIONINSIGHTS_CONNECTION_STRING": base.insights.connection_string,
+            "APPLICATIONINSIGHTS_AUTHENTICATION_STRING": "Authorization=AAD",
+            **wiring.settings,
+            **runtime_environment(function, "azure", lambda kind, name: resources[(kind, name)].link),
+            env.TIMEOUT: str(function.timeout),
+        }
+        if package is not None:
+            settings["PORTABLE_PACKAGE_SHA256"] = package.sha256
+        scale: dict[str, Any] = {
+            "instance_memory_mb": instance_memory(function),
+            "maximum_instance_count": function.max_instances or DEFAULT_MAX_INSTANCES,
+        }
+        if function.min_instances:
+            scale["always_ready"] = [{"name": group_name, "instance_count": function.min_instances}
+                                     for group_name in always_ready_groups(function, sources)]
+        derived = {
+            "resource_group_name": group,
+            "name": names.function_app(function.name),
+            "kind": "functionapp,linux",
+            "server_farm_id": self.plan.id,
+            "https_only": True,
+            "identity": {"type": "SystemAssigned"},
+            "function_app_config": {
+                "deployment": {"storage": {
+                    "type": "blobContainer",
+                    "value": pulumi.Output.concat(base.host_account.primary_endpoints.blob, self.code.name),
+                    "authentication": {"type": "SystemAssignedIdentity"},
+                }},
+                "runtime": {"name": "python", "version": function.runtime},
+                "scale_and_concurrency": scale,
+            },
+            "site_config": {
+                "app_settings": [{"name": k, "value": v} for k, v in sorted(settings.items())],
+                "min_tls_version": "1.2",
+                "scm_min_tls_version": "1.2",
+                "ftps_state": "Disabled",
+                "http20_enabled": True,
+            },
+        }
+        args = native_args(f"Function {function.name!r}", web.WebApp, derived, function.options)
+        depends = [self.package] if self.package is not None else []
+        self.app = web.WebApp(f"{name}-app", **args, opts=self.child(depends_on=depends))
+        for policy, resource in (("scm", web.WebAppScmAllowed), ("ftp", web.WebAppFtpAllowed)):
+            resource(f"{name}-{policy}-basic-auth", resource_group_name=group, name=self.app.name, allow=False,
+                     opts=self.child())
+        principal = self.app.identity.apply(lambda identity: identity.principal_id if identity else None)
+        self.principal_id: pulumi.Output[str] = principal
+        grants = [
+            *wiring.grants,
+            *(Grant(f"host-{index}", roles.STORAGE_BLOB_DATA_OWNER, container.id)
+              for index, container in enumerate([*base.host_containers, self.code])),
+            Grant("insights", roles.MONITORING_METRICS_PUBLISHER, base.insights.id),
+            *(grant for events in self.events for grant in events.consumer_grants),
+        ]
+        self.role_assignments = {
+            grant.what: roles.grant(f"{name}-{grant.what}", principal_id=principal, role=grant.role,
+                                    scope=grant.scope, subscription_id=base.subscription_id, parent=self)
+            for grant in grants
+        }
+        self.exports = {"app": self.app.name,
+                        "url": pulumi.Output.concat("https://", self.app.default_host_name)}
+        self.register_outputs(self.exports)
+
+
+class _ObjectEvents(pulumi.ComponentResource):
+    """An object trigger's plumbing: the bucket's events, filtered, delivered to a storage queue by
+    Event Grid (with its own identity, allowed to send to that queue only)."""
+
+    def __init__(self, name: str, function: Function, index: int, trigger: ObjectTrigger, *, base: Foundation,
+                 names: Names, parent: pulumi.Resource) -> None:
+        super().__init__("portable:azure:ObjectEvents", name, None, pulumi.ResourceOptions(parent=parent))
+        if base.blob_events is None:
+            raise PortableError("the Azure foundation has no Event Grid system topic although a function has "
+                                "an object trigger")
+        child = pulumi.ResourceOptions(parent=self)
+        group = base.resource_group.name
+        physical = names.events_queue(function.name, index)
+        self.queue = storage.Queue(f"{name}-queue", resource_group_name=group, account_name=base.data_account.name,
+                                   queue_name=physical, opts=child)
+        self.poison_queue = storage.Queue(f"{name}-poison", resource_group_name=group,
+                                          account_name=base.data_account.name,
+                                          queue_name=names.poison_queue(physical), opts=child)
+        topic_identity = base.blob_events.identity.apply(lambda identity: identity.principal_id if identity else None)
+        sender = roles.grant(f"{name}-sender", principal_id=topic_identity, role=roles.STORAGE_QUEUE_DATA_MESSAGE_SENDER,
+                             scope=self.queue.id, subscription_id=base.subscription_id, parent=self)
+        subject = f"/blobServices/default/containers/{names.container(trigger.bucket)}/blobs/{trigger.prefix}"
+        self.subscription = eventgrid.SystemTopicEventSubscription(
+            f"{name}-subscription", resource_group_name=group, system_topic_name=base.blob_events.name,
+            event_subscription_name=physical,
+            delivery_with_resource_identity={
+                "identity": {"type": "SystemAssigned"},
+                "destination": {"endpoint_type": "StorageQueue", "resource_id": base.data_account.id,
+                                "queue_name": self.queue.name, "queue_message_time_to_live_in_seconds": 604800},
+            },
+            filter={"included_event_types": [_EVENT_TYPES[e] for e in trigger.events],
+                    "subject_begins_with": subject, "subject_ends_with": trigger.suffix or None},
+            retry_policy={"max_delivery_attempts": 30, "event_time_to_live_in_minutes": 1440},
+            event_delivery_schema="EventGridSchema",
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[sender]),
+        )
+        self.consumer_grants = [
+            Grant(f"events-{index}-queue", roles.STORAGE_QUEUE_DATA_CONTRIBUTOR, self.queue.id),
+            Grant(f"events-{index}-poison", roles.STORAGE_QUEUE_DATA_CONTRIBUTOR, self.poison_queue.id),
+        ]
+        self.register_outputs({"queue": self.queue.name})

@@ -1,0 +1,49 @@
+"""The registry entry of the Azure provider (imports nothing heavy: the registry reads its limits)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from portable.registry import Provider, missing_sdk
+
+if TYPE_CHECKING:
+    import pulumi
+
+    from portable.limits import ProviderLimits
+    from portable.model import Stack
+    from providers.azure.mocks import AzureCloud
+
+
+class AzureProvider(Provider):
+    """Azure Functions on Flex Consumption, one Function App per portable function, with Storage
+    (blobs, queues, tables), Service Bus topics and Key Vault secrets."""
+
+    name = "azure"
+    title = "Azure Functions (Flex Consumption)"
+    extra = "azure"
+
+    build_packages: bool = True
+    """Build each function's package (tests of the deploy side turn it off)."""
+
+    def limits(self) -> ProviderLimits:
+        from providers.azure.limits import LIMITS
+
+        return LIMITS
+
+    def requires(self) -> None:
+        missing_sdk(self.name, "pulumi", "pulumi_azure_native")
+
+    def deploy(self, stack: Stack, root: Path, opts: pulumi.ResourceOptions | None = None) -> dict[str, Any]:
+        from portable.deploy import BUILD_DIR
+        from providers.azure.deploy.program import bundling_packager, deploy_stack
+
+        packager = bundling_packager(Path(root), Path(root) / BUILD_DIR) if self.build_packages else None
+        return deploy_stack(stack, Path(root), packager=packager, opts=opts)
+
+    def plan_mocks(self, config: Mapping[str, str]) -> AzureCloud:
+        """The fake Azure that ``portable plan`` runs the deploy program against."""
+        from providers.azure.mocks import AzureCloud
+
+        return AzureCloud(location=config.get("azure-native:location") or "westeurope")

@@ -1,0 +1,61 @@
+"""Physical names of the Google Cloud resources of a stack, through :func:`portable.naming.physical_name`.
+
+Google's limits: Cloud Run services 49 characters (safe), service account ids 6-30, bucket names 63
+(global: they end with a hash of the project id), Firestore databases 4-63.
+
+>>> service_name("orders", "receipt-worker")
+'orders-receipt-worker'
+>>> account_id("ab", "cd")
+'ab-cd-5db3'
+>>> account_id("orders", INTERNAL + "invoker")
+'orders--invoker'
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from portable.naming import physical_name
+
+SERVICE_LIMIT = 49
+ACCOUNT_LIMIT = 30
+BUCKET_LIMIT = 63
+DATABASE_LIMIT = 63
+PUBSUB_LIMIT = 255
+SECRET_LIMIT = 255
+JOB_LIMIT = 500
+
+
+INTERNAL = "-"
+"""Names of the stack's own resources (code bucket, trigger identity) start with this after the stack
+name's ``-``: portable names never start with ``-`` (nor contain ``--``), so they cannot clash."""
+
+
+def _digest(text: str, length: int) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:length]
+
+
+def _at_least(name: str, minimum: int) -> str:
+    return name if len(name) >= minimum else f"{name}-{_digest(name, 4)}"
+
+
+def physical(stack: str, name: str) -> str:
+    """Pub/Sub topics and subscriptions, secrets, scheduler jobs: ``<stack>-<name>``."""
+    return physical_name(stack, name, PUBSUB_LIMIT)
+
+
+def service_name(stack: str, function: str) -> str:
+    return physical_name(stack, function, SERVICE_LIMIT)
+
+
+def account_id(stack: str, name: str) -> str:
+    return _at_least(physical_name(stack, name, ACCOUNT_LIMIT), 6)
+
+
+def bucket_name(stack: str, name: str, project: str) -> str:
+    """Globally unique: ``<stack>-<name>-<hash of the project id>``."""
+    return physical_name(stack, f"{name}-{_digest(project, 6)}", BUCKET_LIMIT)
+
+
+def database_name(stack: str, table: str) -> str:
+    return _at_least(physical_name(stack, table, DATABASE_LIMIT), 4)

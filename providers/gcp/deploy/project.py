@@ -1,0 +1,104 @@
+"""The stack's footing in the project: the APIs it needs, the code bucket, the trigger identity.
+
+- Each Google API the stack uses is enabled with ``projects.Service(disable_on_destroy=False)``
+  (another stack in the project may rely on it); every other resource depends on them.
+- One bucket, ``<stack>--code-<hash>``, holds the functions' source archives (uniform access, public access prevented).
+- One service account, ``<stack>--invoker``, is the identity Pub/Sub push, Eventarc and Cloud
+  Scheduler present (OIDC) to the services they call: it gets ``roles/run.invoker`` on each triggered
+  service only. The Pub/Sub service agent may mint its tokens (``serviceAccountTokenCreator`` on that
+  one account).
+- Eventarc's Cloud Storage triggers need two project-level grants Google gives no narrower scope
+  for: ``roles/pubsub.publisher`` for the Cloud Storage service agent and
+  ``roles/eventarc.eventReceiver`` for the trigger identity. They are reported as plan notes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi_gcp as gcp
+
+from portable.model import Stack
+from providers.gcp.deploy import names
+from providers.gcp.deploy.component import GcpComponent
+from providers.gcp.deploy.notes import Notes
+from providers.gcp.deploy.settings import GcpSettings
+
+SECURE_BUCKET: dict[str, Any] = {"uniform_bucket_level_access": True, "public_access_prevention": "enforced"}
+
+
+def required_apis(stack: Stack) -> list[str]:
+    """The Google APIs ``stack`` uses, in a stable order."""
+    triggers = {t.kind for f in stack.functions for t in f.triggers}
+    wanted = {
+        "run": bool(stack.functions), "iam": bool(stack.functions),
+        "storage": bool(stack.functions or stack.buckets),
+        "pubsub": bool(stack.queues or stack.topics or "object" in triggers),
+        "eventarc": "object" in triggers, "cloudscheduler": "schedule" in triggers,
+        "firestore": bool(stack.tables), "secretmanager": bool(stack.secrets),
+    }
+    return [f"{api}.googleapis.com" for api, used in wanted.items() if used]
+
+
+def needs_invoker(stack: Stack) -> bool:
+    return any(t.kind != "http" for f in stack.functions for t in f.triggers)
+
+
+class Project(GcpComponent):
+    """``portable:gcp:Project``: APIs, code bucket and trigger identity of one stack."""
+
+    kind = "Project"
+
+    def __init__(self, name: str, *, stack: Stack, settings: GcpSettings, notes: Notes,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(name, opts=opts)
+        self.settings = settings
+        self.notes = notes
+        self.services = [
+            gcp.projects.Service(f"{name}-{api.split('.')[0]}", project=settings.project, service=api,
+                                 disable_on_destroy=False, opts=self.child())
+            for api in required_apis(stack)
+        ]
+        self._apis = list(self.services)
+        project = gcp.organizations.get_project_output(
+            project_id=settings.project, opts=pulumi.InvokeOutputOptions(parent=self))
+        self.number: pulumi.Output[str] = project.number
+        self.pubsub_agent = self.number.apply(
+            lambda n: f"serviceAccount:service-{n}@gcp-sa-pubsub.iam.gserviceaccount.com")
+        self.code_bucket = gcp.storage.Bucket(
+            f"{name}-code", name=names.bucket_name(stack.name, names.INTERNAL + "code", settings.project),
+            location=settings.region, force_destroy=True, **SECURE_BUCKET,
+            opts=self.child()) if stack.functions else None
+        self.invoker: gcp.serviceaccount.Account | None = None
+        self.invoker_member: pulumi.Output[str] | None = None
+        if needs_invoker(stack):
+            self._trigger_identity(name, stack, notes)
+        self.finish({
+            "apis": [s.service for s in self.services],
+            "code_bucket": self.code_bucket.name if self.code_bucket else None,
+            "invoker": self.invoker.email if self.invoker else None,
+        })
+
+    def _trigger_identity(self, name: str, stack: Stack, notes: Notes) -> None:
+        settings = self.settings
+        self.invoker = gcp.serviceaccount.Account(
+            f"{name}-invoker", account_id=names.account_id(stack.name, names.INTERNAL + "invoker"), project=settings.project,
+            display_name=f"portable {stack.name}: invokes the stack's services for its triggers",
+            opts=self.child())
+        self.invoker_member = self.invoker.email.apply(lambda e: f"serviceAccount:{e}")
+        self.token_creator = gcp.serviceaccount.IAMMember(
+            f"{name}-invoker-pubsub-tokens", service_account_id=self.invoker.name,
+            role="roles/iam.serviceAccountTokenCreator", member=self.pubsub_agent, opts=self.child())
+        if any(t.kind == "object" for f in stack.functions for t in f.triggers):
+            gcs_agent = gcp.storage.get_project_service_account_output(
+                project=settings.project, opts=pulumi.InvokeOutputOptions(parent=self))
+            self.gcs_publisher = gcp.projects.IAMMember(
+                f"{name}-gcs-agent-publisher", project=settings.project, role="roles/pubsub.publisher",
+                member=gcs_agent.email_address.apply(lambda e: f"serviceAccount:{e}"), opts=self.child())
+            self.event_receiver = gcp.projects.IAMMember(
+                f"{name}-invoker-event-receiver", project=settings.project, role="roles/eventarc.eventReceiver",
+                member=self.invoker_member, opts=self.child())
+            notes.add(f"Stack {stack.name!r}: object triggers need two project-level grants (Eventarc offers no "
+                      "narrower scope): roles/pubsub.publisher for the Cloud Storage service agent and "
+                      "roles/eventarc.eventReceiver for the trigger identity.")

@@ -1,0 +1,71 @@
+"""``portable:gcp:Table``: one Firestore database (native mode) per table, holding one collection.
+
+A database per table is deliberate: Firestore IAM roles exist only at project level and can be
+narrowed by an IAM condition on the database, never on a collection, so the database is the
+smallest scope a link's grant can have.
+
+Deletion is deliberate too: ``deletion_policy="DELETE"`` makes ``pulumi destroy`` delete the data
+(pulumi-gcp's default, ``ABANDON``, would leave an orphan database whose name stays taken),
+delete protection is off so destroy works, and point-in-time recovery is on. To keep a table's
+data, set ``options={"gcp": {"deletion_policy": "ABANDON", "delete_protection_state":
+"DELETE_PROTECTION_ENABLED"}}``.
+
+Queries by partition key and sort-key prefix need a composite index (key, sort key), created here;
+a ``ttl_attribute`` gets a TTL policy on the Timestamp copy the runtime client writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pulumi
+import pulumi_gcp as gcp
+
+from portable.model import Table as TableModel
+from providers.gcp.deploy import names
+from providers.gcp.deploy.component import GcpComponent, merged
+from providers.gcp.deploy.settings import GcpSettings
+from providers.gcp.documents import EXPIRES_FIELD
+
+
+class Table(GcpComponent):
+    kind = "Table"
+
+    def __init__(self, model: TableModel, *, stack: str, settings: GcpSettings,
+                 apis: Sequence[pulumi.Resource] = (), opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(model.name, apis=apis, opts=opts)
+        self.model = model
+        self.project = settings.project
+        args = merged({
+            "name": names.database_name(stack, model.name), "project": settings.project,
+            "location_id": settings.firestore_location, "type": "FIRESTORE_NATIVE",
+            "point_in_time_recovery_enablement": "POINT_IN_TIME_RECOVERY_ENABLED",
+            "delete_protection_state": "DELETE_PROTECTION_DISABLED", "deletion_policy": "DELETE",
+        }, model.options)
+        self.database = gcp.firestore.Database(model.name, opts=self.child(), **args)
+        self.collection = model.name
+        self.resource_name: pulumi.Output[str] = self.database.name.apply(
+            lambda db: f"projects/{settings.project}/databases/{db}")
+        self.index = self.ttl = None
+        if model.sort_key:
+            self.index = gcp.firestore.Index(
+                f"{model.name}-key-sort", project=settings.project, database=self.database.name,
+                collection=model.name, query_scope="COLLECTION",
+                fields=[{"field_path": model.key, "order": "ASCENDING"},
+                        {"field_path": model.sort_key, "order": "ASCENDING"}],
+                opts=self.child())
+        if model.ttl_attribute:
+            self.ttl = gcp.firestore.Field(
+                f"{model.name}-ttl", project=settings.project, database=self.database.name,
+                collection=model.name, field=EXPIRES_FIELD, ttl_config=gcp.firestore.FieldTtlConfigArgs(),
+                opts=self.child())
+        self.finish({"database": self.database.name, "collection": self.collection})
+
+    def link(self) -> dict[str, Any]:
+        model = self.model
+        return {
+            "id": self.resource_name.apply(lambda r: f"{r}/documents/{model.name}"),
+            "project": self.project, "database": self.database.name, "collection": model.name,
+            "key": model.key, "sort_key": model.sort_key, "ttl_attribute": model.ttl_attribute,
+        }

@@ -1,0 +1,49 @@
+"""The Google Cloud provider's registry entry (imports nothing heavy: the registry reads its limits)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from portable.registry import Provider, missing_sdk
+
+if TYPE_CHECKING:
+    import pulumi
+
+    from portable.limits import ProviderLimits
+    from portable.model import Stack
+    from providers.gcp.deploy.code import Packager
+    from providers.gcp.mocks import GcpCloud
+
+
+class GcpProvider(Provider):
+    """Functions on Cloud Run (source deploy, no container build), Pub/Sub queues and topics, Cloud
+    Storage with Eventarc, Firestore, Secret Manager and Cloud Scheduler (see :mod:`providers.gcp.deploy`)."""
+
+    name: ClassVar[str] = "gcp"
+    title: ClassVar[str] = "Google Cloud Run"
+    extra: ClassVar[str | None] = "gcp"
+
+    packager: ClassVar[Packager | None] = None
+    """Replaces the code bundler (e.g. ``providers.gcp.deploy.code.placeholder``: nothing is built)."""
+
+    def limits(self) -> ProviderLimits:
+        from providers.gcp.limits import LIMITS
+
+        return LIMITS
+
+    def requires(self) -> None:
+        missing_sdk(self.name, "pulumi", "pulumi_gcp", "pulumi_random")
+
+    def deploy(self, stack: Stack, root: Path, opts: pulumi.ResourceOptions | None = None) -> dict[str, Any]:
+        from providers.gcp.deploy import deploy
+
+        return deploy(stack, Path(root), packager=type(self).packager, opts=opts)
+
+    def plan_mocks(self, config: Mapping[str, str]) -> GcpCloud:
+        """The fake Google Cloud that ``portable plan`` runs the deploy program against."""
+        from providers.gcp.mocks import GcpCloud
+
+        return GcpCloud(project=config.get("gcp:project") or "portable-plan",
+                        region=config.get("gcp:region") or "europe-west1")

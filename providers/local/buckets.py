@@ -1,0 +1,136 @@
+"""The bucket engine: each bucket is a folder, each object a file (written atomically).
+
+Object keys map to relative paths, so ``receipts/1.json`` is ``<bucket>/receipts/1.json``. Keys a
+folder cannot hold are refused with a clear error: empty segments (``a//b``, a trailing ``/``), ``.``
+and ``..`` segments, and a key that is also a "folder" of another key (``a`` beside ``a/b``).
+
+>>> import tempfile, pathlib
+>>> store = BucketStore(pathlib.Path(tempfile.mkdtemp()))
+>>> store.put("receipts", "r/1.json", b"{}").size
+2
+>>> store.list("receipts", prefix="r/"), store.get("receipts", "r/1.json")
+(['r/1.json'], b'{}')
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+TMP = ".tmp"
+"""The folder, beside the buckets, where objects are written before they are moved in place."""
+
+MAX_KEY_BYTES = 1024
+
+
+class NoSuchKey(KeyError):
+    """The object does not exist."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class BadObjectKey(ValueError):
+    """The key cannot name a file in a bucket folder."""
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectInfo:
+    """What a write produced: the object's size and its MD5 (the ``etag`` S3 would give)."""
+
+    key: str
+    size: int
+    etag: str
+
+
+class BucketStore:
+    """Every bucket of one stack, as folders under ``root``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def folder(self, bucket: str) -> Path:
+        return self.root / bucket
+
+    def put(self, bucket: str, key: str, data: bytes) -> ObjectInfo:
+        """Write ``data`` at ``key`` (replacing it); readers never see a half-written object."""
+        path = self._path(bucket, key)
+        tmp_dir = self.root / TMP
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        tmp = tmp_dir / f"{os.getpid()}-{os.urandom(8).hex()}"
+        tmp.write_bytes(data)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.is_dir():
+                raise BadObjectKey(f"bucket {bucket!r}: key {key!r} is already a prefix of other keys")
+            os.replace(tmp, path)
+        except (NotADirectoryError, FileExistsError):
+            raise BadObjectKey(
+                f"bucket {bucket!r}: key {key!r} runs through an existing object; "
+                "a local bucket cannot hold both 'a' and 'a/b'"
+            ) from None
+        finally:
+            tmp.unlink(missing_ok=True)
+        return ObjectInfo(key, len(data), hashlib.md5(data, usedforsecurity=False).hexdigest())
+
+    def get(self, bucket: str, key: str) -> bytes:
+        """The object's bytes; ``NoSuchKey`` if there is none."""
+        try:
+            return self._path(bucket, key).read_bytes()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            raise NoSuchKey(f"bucket {bucket!r} has no object {key!r}") from None
+
+    def exists(self, bucket: str, key: str) -> bool:
+        return self._path(bucket, key).is_file()
+
+    def delete(self, bucket: str, key: str) -> bool:
+        """Delete the object; True if it existed. Folders left empty are removed."""
+        path = self._path(bucket, key)
+        try:
+            path.unlink()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            return False
+        top = self.folder(bucket)
+        parent = path.parent
+        while parent != top:
+            try:
+                parent.rmdir()
+            except OSError:
+                break
+            parent = parent.parent
+        return True
+
+    def list(self, bucket: str, prefix: str = "") -> list[str]:
+        """Keys starting with ``prefix``, sorted."""
+        top = self.folder(bucket)
+        # Walk only the folder the prefix is sure to be in.
+        start = top.joinpath(*prefix.split("/")[:-1]) if "/" in prefix else top
+        if not start.is_dir():
+            return []
+        keys: list[str] = []
+        for folder, _, files in os.walk(start):
+            relative = Path(folder).relative_to(top).as_posix()
+            base = "" if relative == "." else relative + "/"
+            keys.extend(base + name for name in files if (base + name).startswith(prefix))
+        return sorted(keys)
+
+    def _path(self, bucket: str, key: str) -> Path:
+        check_key(bucket, key)
+        return self.folder(bucket).joinpath(*key.split("/"))
+
+
+def check_key(bucket: str, key: str) -> None:
+    """Raise ``BadObjectKey`` unless ``key`` can name a file in a bucket folder."""
+    if not isinstance(key, str) or not key:
+        raise BadObjectKey(f"bucket {bucket!r}: an object key must be a non-empty string, not {key!r}")
+    if len(key.encode()) > MAX_KEY_BYTES:
+        raise BadObjectKey(f"bucket {bucket!r}: key {key[:40]!r}... is longer than {MAX_KEY_BYTES} bytes")
+    if "\0" in key or "\\" in key:
+        raise BadObjectKey(f"bucket {bucket!r}: key {key!r} contains a NUL or a backslash")
+    if any(segment in ("", ".", "..") for segment in key.split("/")):
+        raise BadObjectKey(
+            f"bucket {bucket!r}: key {key!r} has an empty, '.' or '..' segment "
+            "(no leading, trailing or double '/'); use keys like 'receipts/2024/1.json'"
+        )

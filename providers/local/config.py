@@ -1,0 +1,145 @@
+"""The local "deploy" step: from the model to each function's configuration and to the work to serve.
+
+Like a cloud adapter turns a stack into resources, this turns it into PORTABLE_* configurations (one
+per function, bound while that function runs) and :class:`Subscription`s (which engine queue feeds
+which function, with what batch size, visibility timeout and dead letter).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from portable.model import Function, ObjectTrigger, QueueTrigger, Stack, TopicTrigger
+from portable.runtime import env
+from providers.local.contract import (
+    SECRETS_FILE,
+    object_queue,
+    physical_id,
+    queue_name,
+    secret_env,
+    topic_queue,
+)
+
+DEFAULT_CONCURRENCY = 4
+"""Consumer threads per subscription when the trigger sets no ``max_concurrency``."""
+EVENT_MAX_RECEIVES = 5
+"""Receives before a topic message or an object event goes to the dead letters (queues set their own)."""
+EVENT_BATCH_SIZE = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """An engine queue feeding a function: ``kind`` is ``queue``, ``topic`` or ``object``; ``source`` the
+    portable name of the queue, topic or bucket."""
+
+    function: str
+    kind: str
+    source: str
+    queue: str
+    batch_size: int
+    concurrency: int
+    visibility_timeout: float
+    max_receives: int | None
+    retention: float | None
+
+
+def function_config(stack: Stack, function: Function, root: Path, state: Path, log: str | None = None) -> dict[str, str]:
+    """The PORTABLE_* configuration ``function`` runs with locally."""
+    config = {
+        env.PROVIDER: "local",
+        env.FUNCTION: function.name,
+        env.HANDLER: function.handler,
+        env.ROUTES: json.dumps([[t.method, t.path] for t in function.http_triggers]),
+        env.LINKS: json.dumps(links(stack, function, root, state)),
+        env.TIMEOUT: str(function.timeout),
+    }
+    if log is not None:
+        config[env.LOG] = log
+    return config
+
+
+def links(stack: Stack, function: Function, root: Path, state: Path) -> dict[str, dict[str, Any]]:
+    """PORTABLE_LINKS for ``function``: its links, then the sources of its triggers (access ``trigger``)."""
+    folder = str(state)
+    out: dict[str, dict[str, Any]] = {}
+    for link in function.links:
+        out[link.name] = links_entry(stack, link.kind, link.name, link.access, root, folder)
+    for trigger in function.triggers:
+        source = _source(trigger)
+        if source is not None and source[1] not in out:
+            out[source[1]] = links_entry(stack, source[0], source[1], "trigger", root, folder)
+    return out
+
+
+def _source(trigger: Any) -> tuple[str, str] | None:
+    if isinstance(trigger, QueueTrigger):
+        return "queue", trigger.queue
+    if isinstance(trigger, TopicTrigger):
+        return "topic", trigger.topic
+    if isinstance(trigger, ObjectTrigger):
+        return "bucket", trigger.bucket
+    return None
+
+
+def links_entry(stack: Stack, kind: str, name: str, access: str, root: Path, state: str) -> dict[str, Any]:
+    entry: dict[str, Any] = {"kind": kind, "access": access, "id": physical_id(state, kind, name), "state": state}
+    if kind == "bucket":
+        entry["notify"] = [
+            {"queue": object_queue(name, f.name), "events": list(t.events), "prefix": t.prefix, "suffix": t.suffix}
+            for f in stack.consumers("bucket", name)
+            for t in f.triggers
+            if isinstance(t, ObjectTrigger) and t.bucket == name
+        ]
+    elif kind == "topic":
+        entry["subscribers"] = [topic_queue(name, f.name) for f in stack.consumers("topic", name)]
+    elif kind == "table":
+        table = stack.resource("table", name)
+        entry.update(key=getattr(table, "key", "id"), sort_key=getattr(table, "sort_key", None),
+                     ttl_attribute=getattr(table, "ttl_attribute", None))
+    elif kind == "secret":
+        entry.update(env=secret_env(name), file=str(root / SECRETS_FILE))
+    return entry
+
+
+def subscriptions(stack: Stack) -> list[Subscription]:
+    """Every engine queue that feeds a function."""
+    found = []
+    for function in stack.functions:
+        event_visibility = float(function.timeout) + 5.0
+        for trigger in function.triggers:
+            if isinstance(trigger, QueueTrigger):
+                queue = stack.resource("queue", trigger.queue)
+                found.append(Subscription(
+                    function.name, "queue", trigger.queue, queue_name(trigger.queue), trigger.batch_size,
+                    trigger.max_concurrency or DEFAULT_CONCURRENCY, float(getattr(queue, "visibility_timeout", 30)),
+                    getattr(queue, "dead_letter_after", 5), float(getattr(queue, "retention", 345600)),
+                ))
+            elif isinstance(trigger, TopicTrigger):
+                found.append(Subscription(
+                    function.name, "topic", trigger.topic, topic_queue(trigger.topic, function.name),
+                    EVENT_BATCH_SIZE, DEFAULT_CONCURRENCY, event_visibility, EVENT_MAX_RECEIVES, None,
+                ))
+            elif isinstance(trigger, ObjectTrigger) and not any(
+                s.queue == object_queue(trigger.bucket, function.name) for s in found
+            ):
+                found.append(Subscription(
+                    function.name, "object", trigger.bucket, object_queue(trigger.bucket, function.name),
+                    EVENT_BATCH_SIZE, DEFAULT_CONCURRENCY, event_visibility, EVENT_MAX_RECEIVES, None,
+                ))
+    return found
+
+
+def missing_secrets(stack: Stack, root: Path) -> list[str]:
+    """Names of the linked secrets with no local value (for a warning at start)."""
+    from providers.local.secrets import SecretMissing, lookup
+
+    missing = []
+    for secret in stack.secrets:
+        try:
+            lookup(secret.name, secret_env(secret.name), root / SECRETS_FILE)
+        except SecretMissing:
+            missing.append(secret.name)
+    return missing

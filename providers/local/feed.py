@@ -1,0 +1,114 @@
+"""The invocation feed: the dispatcher's log lines, passed through and kept as records for the console.
+
+Every locally served function writes its one structured line per invocation into an
+:class:`InvocationFeed` (its ``log_stream``). The feed writes the line on to its sink (stderr by
+default, or nothing), keeps the recent ones as :class:`Invocation` records, and tells listeners
+(the ``portable dev`` live table).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal, TextIO
+
+
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    """One invocation, as its log line told it."""
+
+    function: str
+    trigger: str
+    outcome: str
+    duration_ms: float
+    cold_start: bool
+    invocation_id: str
+    trace_id: str
+    at: float
+    fields: dict[str, Any]
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome == "ok"
+
+    @property
+    def detail(self) -> str:
+        """What the invocation was about: the status, message id, key or schedule; the error if any."""
+        f = self.fields
+        for name in ("status", "key", "schedule", "message_id"):
+            if name in f:
+                text = str(f[name])
+                break
+        else:
+            text = ""
+        error = f.get("error")
+        return f"{text} {error}".strip() if error else text
+
+
+Listener = Callable[[Invocation], None]
+
+
+class InvocationFeed:
+    """A text stream for :class:`portable.runtime.log.InvocationLog` that also records invocations.
+
+    Lines are kept as they came and parsed only when someone looks (``recent``, ``find``) or listens.
+    """
+
+    def __init__(self, sink: TextIO | Literal["stderr"] | None = None, keep: int = 500) -> None:
+        self.sink = sink
+        self._lines: deque[tuple[float, str]] = deque(maxlen=keep)
+        self._listeners: list[Listener] = []
+        self._lock = threading.Lock()
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def write(self, line: str) -> int:
+        sink = sys.stderr if self.sink == "stderr" else self.sink
+        if sink is not None:
+            with self._lock:
+                sink.write(line)
+                sink.flush()
+        if '"message":"invocation"' in line:
+            at = time.time()
+            self._lines.append((at, line))
+            if self._listeners:
+                record = _record(at, line)
+                for listener in self._listeners:
+                    listener(record)
+        return len(line)
+
+    def flush(self) -> None:
+        pass
+
+    @property
+    def recent(self) -> list[Invocation]:
+        """The last invocations, oldest first."""
+        return [_record(at, line) for at, line in list(self._lines)]
+
+    def find(self, **fields: Any) -> list[Invocation]:
+        """Recent invocations whose attributes equal ``fields`` (e.g. ``function="api"``)."""
+        return [i for i in self.recent if all(getattr(i, k) == v for k, v in fields.items())]
+
+
+_KNOWN = {"severity", "message", "function", "trigger", "outcome", "duration_ms", "cold_start", "invocation_id", "trace_id"}
+
+
+def _record(at: float, line: str) -> Invocation:
+    data = json.loads(line)
+    return Invocation(
+        function=str(data.get("function", "")),
+        trigger=str(data.get("trigger", "")),
+        outcome=str(data.get("outcome", "")),
+        duration_ms=float(data.get("duration_ms", 0.0)),
+        cold_start=bool(data.get("cold_start", False)),
+        invocation_id=str(data.get("invocation_id", "")),
+        trace_id=str(data.get("trace_id", "")),
+        at=at,
+        fields={k: v for k, v in data.items() if k not in _KNOWN},
+    )

@@ -1,0 +1,23 @@
+"""The registry entry of the local provider: it runs stacks with ``portable dev``, it deploys nothing."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from portable.registry import Provider
+
+if TYPE_CHECKING:
+    from portable.limits import ProviderLimits
+
+
+class LocalProvider(Provider):
+    """Runs a stack on this machine (``portable dev``); see :class:`providers.local.stack.LocalStack`."""
+
+    name: ClassVar[str] = "local"
+    title: ClassVar[str] = "Local"
+    extra: ClassVar[str | None] = None
+
+    def limits(self) -> ProviderLimits:
+        from providers.local.limits import LIMITS
+
+        return LIMITS
