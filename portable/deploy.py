@@ -64,12 +64,13 @@ def deploy_stack(
     stack: Stack,
     root: Path | str | None = None,
     *,
-    provider: str | None = None,
+    provider: str | Provider | None = None,
     opts: pulumi.ResourceOptions | None = None,
 ) -> dict[str, Any]:
     """:func:`deploy` without the translation of errors: raises :class:`PortableError` (``portable plan``).
 
-    Returns the provider's components by collection and portable name, e.g.
+    ``provider`` (a name or the provider itself) overrides ``portable:provider``. Returns the provider's
+    components by collection and portable name, e.g.
     ``{"functions": {"api": <portable:aws:Function>}, "queues": {...}}``.
     """
     import pulumi
@@ -77,7 +78,9 @@ def deploy_stack(
     from portable.registry import get_provider
 
     root = Path(root) if root is not None else Path.cwd()
-    chosen = get_provider(provider or configured_provider())
+    chosen = provider if provider is not None and not isinstance(provider, str) else get_provider(
+        provider or configured_provider()
+    )
     chosen.requires()
     for warning in stack.check(chosen.limits()):
         pulumi.log.warn(warning.message)
@@ -137,7 +140,6 @@ def runtime_environment(
     ``describe(kind, name)`` gives a linked resource's PORTABLE_LINKS entry besides ``kind`` and
     ``access`` (``id`` and provider-specific keys; values may be Pulumi outputs).
     """
-    import pulumi
 
     links = {
         name: {"kind": kind, "access": access, **describe(kind, name)}
@@ -150,8 +152,24 @@ def runtime_environment(
     if function.http_triggers:
         variables[env.ROUTES] = _compact([[t.method, t.path] for t in function.http_triggers])
     if links:
-        variables[env.LINKS] = pulumi.Output.from_input(links).apply(_compact)
+        variables[env.LINKS] = _json_output(links)
     return variables
+
+
+def _json_output(links: dict[str, dict[str, Any]]) -> pulumi.Output[str]:
+    """``links`` as compact JSON once its output values resolve: one ``Output.all`` over the outputs
+    (cheaper than lifting the whole nested mapping, which matters for stacks of many functions)."""
+    import pulumi
+
+    places = [(name, key) for name, entry in links.items() for key, value in entry.items() if isinstance(value, pulumi.Output)]
+
+    def render(values: list[Any]) -> str:
+        resolved = {name: dict(entry) for name, entry in links.items()}
+        for (name, key), value in zip(places, values, strict=True):
+            resolved[name][key] = value
+        return _compact(resolved)
+
+    return pulumi.Output.all(*(links[name][key] for name, key in places)).apply(render)
 
 
 def _compact(value: Any) -> str:

@@ -8,6 +8,7 @@ a new root stack. So planning twice in one process works, and nothing leaks into
 from __future__ import annotations
 
 import contextvars
+import functools
 import gc
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -148,7 +149,7 @@ def plan_stack(
     values = {f"{CONFIG_NAMESPACE}:{PROVIDER_KEY}": provider, **values, **(config or {})}
     cloud: FakeCloud = make_cloud(values)
     recording = run_program(
-        lambda: deploy_stack(stack, root, provider=provider), cloud,
+        functools.partial(deploy_stack, stack, root, provider=chosen), cloud,
         config=values, secret_keys=secret_keys, project=stack.name, stack=provider,
     )
     return to_plan(recording, provider=provider, stack=stack.name, root=root, summarize=cloud.summary)

@@ -7,6 +7,7 @@ writes one structured log line per call.
 
 >>> fn = Function("hello", lambda request: {"hi": request.path_params["name"]},
 ...               routes=[["GET", "/hello/{name}"]], log_level="off")
+>>> from portable.runtime import HttpRequest
 >>> fn.http(HttpRequest("GET", "/hello/ada")).data
 {'hi': 'ada'}
 """

@@ -69,7 +69,10 @@ class MultiDict(_Base):
         elif isinstance(src, Mapping):
             pairs = src.items()
         else:
-            pairs = src
+            try:
+                pairs = [(name, value) for name, value in src]
+            except (TypeError, ValueError):
+                raise MalformedEvent(self._what, "(all)", "an object or a list of (name, value) pairs") from None
         for name, value in pairs:
             if type(name) is not str:
                 raise MalformedEvent(self._what, repr(name), "a string name")

@@ -259,14 +259,8 @@ def _handle_http(fn: Function, event: dict[str, Any], lambda_ctx: Any) -> dict[s
 
 
 # ------------------------------------------------------------------------------------- messages ----
-_sqs_view: SqsView | None = None
-
-
-def _sqs_view_class() -> SqsView:
-    """The view class of SQS records, defined on first use (HTTP functions never import ``message``)."""
-    global _sqs_view
-    if _sqs_view is not None:
-        return _sqs_view
+def _sqs_view() -> SqsView:
+    """The view class of SQS records (a ``Message`` subclass, defined once ``message`` is imported)."""
     from portable.runtime.message import Message
 
     class SqsMessage(Message):
@@ -337,16 +331,44 @@ def _sqs_view_class() -> SqsView:
                 self._attributes = attributes
             return attributes
 
-    _sqs_view = SqsMessage
     return SqsMessage
+
+
+class _Events:
+    """What non-HTTP triggers need, imported on the first such event (HTTP functions never load it)."""
+
+    __slots__ = ("Message", "ObjectEvent", "ScheduleEvent", "SqsMessage", "resolve", "schedule_marker")
+
+    def __init__(self) -> None:
+        from portable.runtime.links import resolve
+        from portable.runtime.message import Message
+        from portable.runtime.objects import ObjectEvent
+        from portable.runtime.schedule import ScheduleEvent
+        from providers.aws.contract import SCHEDULE_MARKER
+
+        self.Message = Message
+        self.ObjectEvent = ObjectEvent
+        self.ScheduleEvent = ScheduleEvent
+        self.SqsMessage = _sqs_view()
+        self.resolve = resolve
+        self.schedule_marker = SCHEDULE_MARKER
+
+
+_events: _Events | None = None
+
+
+def _ev() -> _Events:
+    global _events
+    if _events is None:
+        _events = _Events()
+    return _events
 
 
 def sqs_messages(event: Mapping[str, Any], links: Mapping[str, Any] | None = None) -> list[Message]:
     """The messages of an SQS batch (``source`` mapped to the portable queue name through ``links``,
     default the current PORTABLE_LINKS)."""
-    from portable.runtime.links import resolve
-
-    view = _sqs_view or _sqs_view_class()
+    ev = _events or _ev()
+    resolve, view = ev.resolve, ev.SqsMessage
     out: list[Message] = []
     arn = queue = None
     for record in event["Records"]:
@@ -365,9 +387,7 @@ def sqs_messages(event: Mapping[str, Any], links: Mapping[str, Any] | None = Non
 
 def sns_messages(event: Mapping[str, Any], links: Mapping[str, Any] | None = None) -> list[Message]:
     """The messages of an SNS notification (``source`` mapped to the portable topic name)."""
-    from portable.runtime.links import resolve
-    from portable.runtime.message import Message
-
+    ev = _events or _ev()
     out: list[Message] = []
     for record in event["Records"]:
         sns = record.get("Sns") if type(record) is dict else None
@@ -379,9 +399,9 @@ def sns_messages(event: Mapping[str, Any], links: Mapping[str, Any] | None = Non
             if type(v) is dict and type(v.get("Value")) is str
         }
         topic = sns.get("TopicArn")
-        out.append(Message(
+        out.append(ev.Message(
             sns.get("Message"), sns["MessageId"], attributes, None, sns.get("Timestamp"),
-            resolve("topic", topic, links=links) if type(topic) is str else None, False, record,
+            ev.resolve("topic", topic, links=links) if type(topic) is str else None, False, record,
         ))
     return out
 
@@ -414,12 +434,12 @@ def _s3_action(name: object, what: str) -> str:
 
 def object_events(event: Mapping[str, Any], links: Mapping[str, Any] | None = None) -> list[ObjectEvent]:
     """The object events of an S3 notification or of an S3 event delivered by EventBridge."""
-    from portable.runtime.links import resolve
-    from portable.runtime.objects import ObjectEvent
-
+    ev = _events or _ev()
+    resolve, ObjectEvent = ev.resolve, ev.ObjectEvent
     if "Records" not in event:  # EventBridge: detail-type "Object Created" / "Object Deleted"
         detail_type = event.get("detail-type")
-        action = {"Object Created": "created", "Object Deleted": "deleted"}.get(detail_type)  # type: ignore[arg-type]
+        action = {"Object Created": "created", "Object Deleted": "deleted"}.get(detail_type) if type(
+            detail_type) is str else None
         if action is None:
             raise UnsupportedEvent(f"S3 EventBridge event {detail_type!r} is not 'Object Created' or 'Object Deleted'")
         try:
@@ -455,10 +475,9 @@ def _handle_objects(fn: Function, event: dict[str, Any], lambda_ctx: Any) -> Non
 # ------------------------------------------------------------------------------------- schedule ----
 def schedule_event(event: Mapping[str, Any]) -> ScheduleEvent:
     """The schedule event of a portable Scheduler input, an EventBridge rule or a Scheduler default payload."""
-    from portable.runtime.schedule import ScheduleEvent
-    from providers.aws.contract import SCHEDULE_MARKER
-
-    marker = event.get(SCHEDULE_MARKER)
+    ev = _events or _ev()
+    ScheduleEvent = ev.ScheduleEvent
+    marker = event.get(ev.schedule_marker)
     if marker is not None:
         if type(marker) is not dict or type(marker.get("schedule")) is not str:
             raise _fail("portable schedule input", "portable.schedule", "a string")
@@ -501,9 +520,7 @@ def trigger_of(event: object) -> str:
             f"Lambda event with Records from {source!r} (e.g. DynamoDB or Kinesis streams) is not a portable "
             "trigger; portable handles SQS, SNS and S3 records"
         )
-    from providers.aws.contract import SCHEDULE_MARKER
-
-    if SCHEDULE_MARKER in event:
+    if (_events or _ev()).schedule_marker in event:
         return "schedule"
     if "detail-type" in event:
         source, detail_type = event.get("source"), event.get("detail-type")

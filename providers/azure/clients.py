@@ -25,16 +25,13 @@ from typing import TYPE_CHECKING, Any
 
 from portable.runtime import env
 from portable.runtime.errors import ConfigError
+from providers.azure.contract import ENVELOPE as ENVELOPE
+from providers.azure.contract import decode_queue_message as decode_queue_message
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     Link = Mapping[str, Any]
-
-ENVELOPE = "portable"
-"""Storage queue messages carry no attributes: a message with attributes is sent as the JSON
-``{"portable": 1, "attributes": {...}, "text": "..."}`` (or ``"base64": "..."`` for binary bodies).
-The shim recognises the marker key and unwraps it."""
 
 _credential: Any = None
 
@@ -92,21 +89,6 @@ def encode_queue_message(body: bytes | str | Any, attributes: Mapping[str, str] 
     except UnicodeDecodeError:
         envelope["base64"] = base64.b64encode(data).decode()
     return json.dumps(envelope, separators=(",", ":"))
-
-
-def decode_queue_message(text: str) -> tuple[bytes, dict[str, str]]:
-    """The inverse of :func:`encode_queue_message`: ``(body, attributes)``."""
-    if text.startswith('{"' + ENVELOPE + '":'):
-        try:
-            envelope = json.loads(text)
-        except ValueError:
-            return text.encode(), {}
-        if isinstance(envelope, dict) and envelope.get(ENVELOPE) == 1:
-            attributes = envelope.get("attributes") or {}
-            if "base64" in envelope:
-                return base64.b64decode(envelope["base64"]), attributes
-            return str(envelope.get("text", "")).encode(), attributes
-    return text.encode(), {}
 
 
 class AzureBucket:

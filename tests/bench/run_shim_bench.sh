@@ -26,6 +26,27 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/portable-shim-bench.XXXXXX")
 cp -r "$HARNESS" "$WORK/shim"
 chmod -R u+w "$WORK/shim"
 rm -f "$WORK/shim/results/"*.json  # a fresh report with exactly the candidates run here
+if [ ! -f "$WORK/shim/ff_app/main.py" ]; then  # the functions-framework anchor's app (absent from the harness)
+  mkdir -p "$WORK/shim/ff_app"
+  cat > "$WORK/shim/ff_app/main.py" <<'FFEOF'
+import json
+
+
+def make_result(order_id, limit, item_count):
+    return {"orderId": order_id, "status": "accepted", "itemCount": item_count, "limit": limit,
+            "total": 223.44, "links": {"self": f"/orders/{order_id}"}}
+
+
+def http_fn(request):
+    data = request.get_json()
+    body = make_result(request.path.rsplit("/", 1)[1], request.args.get("limit"), len(data["items"]))
+    return json.dumps(body), 201, {"Content-Type": "application/json"}
+
+
+def ce_fn(cloud_event):
+    return None
+FFEOF
+fi
 
 if [ ! -x "$PY" ]; then
   venv=$(dirname "$(dirname "$PY")")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from portable.cli import app
@@ -24,7 +25,10 @@ def test_plan_json_lists_every_resource_with_inputs(orders_dir: Path) -> None:
     assert plan["notes"] and "portable:secret:receipt-signing-key" in plan["notes"][0]
 
 
-def test_plan_table_shows_components_children_and_key_inputs(orders_dir: Path) -> None:
+def test_plan_table_shows_components_children_and_key_inputs(orders_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from portable.cli import output
+
+    monkeypatch.setattr(output.console, "width", 220)  # the console measured its width when first imported
     result = runner.invoke(app, ["plan", str(orders_dir), "--provider", "aws"], env={"COLUMNS": "220"})
     assert result.exit_code == 0, result.output
     assert "Plan for stack 'orders' on aws: 69 resources in 12 components" in result.stdout

@@ -15,8 +15,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from portable.model import Schedule, Stack
 from portable.plan import plan_stack
 from portable.plan.runner import run_program, stack_config, to_plan
@@ -49,8 +47,6 @@ def _normalized(value: Any) -> Any:
     return value
 
 
-@pytest.mark.xfail(strict=True, reason="examples/orders schedules 'nightly-report' in Europe/Paris, which has no "
-                   "exact UTC equivalent; Azure timers run in UTC only (the example must use UTC)")
 def test_the_example_program_runs_under_mocks_with_the_azure_stack_config(orders_dir: Path) -> None:
     config, secrets = stack_config(orders_dir, "azure")
     assert config["portable:provider"] == "azure" and "azure-native:location" in config
