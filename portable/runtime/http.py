@@ -33,11 +33,18 @@ def is_text_type(content_type: str | None) -> bool:
     return ct.startswith(TEXT_TYPES) or "+json" in ct or "+xml" in ct
 
 
+_a2b_base64: Any = None
+
+
 def b64decode(text: str | bytes) -> bytes:
     """Strict base64 decoding (``binascii`` is imported on first use)."""
-    from binascii import a2b_base64
+    global _a2b_base64
+    decode = _a2b_base64
+    if decode is None:
+        from binascii import a2b_base64 as decode
 
-    return a2b_base64(text, strict_mode=True)
+        _a2b_base64 = decode
+    return decode(text, strict_mode=True)  # type: ignore[no-any-return]
 
 
 def b64encode(data: bytes) -> str:

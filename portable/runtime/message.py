@@ -16,6 +16,17 @@ if TYPE_CHECKING:
 _loads = _json.loads
 
 
+_b64decode: Any = None
+
+
+def _load_b64decode() -> Any:
+    global _b64decode
+    from portable.runtime.http import b64decode
+
+    _b64decode = b64decode
+    return b64decode
+
+
 def attempt_number(value: object, what: str = "message") -> int | None:
     """A delivery attempt / receive count as delivered (int or digits) -> int."""
     if value is None or type(value) is int:
@@ -112,9 +123,7 @@ class Message:
                 if src is None:
                     body = b""
                 elif self._b64:
-                    from portable.runtime.http import b64decode
-
-                    body = b64decode(src)
+                    body = (_b64decode or _load_b64decode())(src)
                 elif isinstance(src, str):
                     body = src.encode()
                 else:

@@ -46,9 +46,20 @@ def _fail(what: str, field: str, expected: str = "present") -> MalformedEvent:
 
 
 # ------------------------------------------------------------------------------------- Pub/Sub ----
-def _pubsub_message(message: object, what: str, source: str | None, attempt: int | None = None) -> Message:
+_message_class: type[Message] | None = None
+
+
+def _new_message() -> type[Message]:
+    """``Message``, imported on the first event (HTTP-only services never load it)."""
+    global _message_class
     from portable.runtime.message import Message
 
+    _message_class = Message
+    return Message
+
+
+def _pubsub_message(message: object, what: str, source: str | None, attempt: int | None = None) -> Message:
+    Message = _message_class or _new_message()
     if type(message) is not dict:
         raise _fail(what, "message", "an object")
     message_id = message.get("messageId") or message.get("message_id")

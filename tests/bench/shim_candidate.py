@@ -142,7 +142,7 @@ def _portable_gcp():
 
     def eventarc(req):
         headers, body = req
-        return fields(gcp.cloudevent_from_http(headers, body).message())
+        return fields(gcp.cloudevent_from_http(headers, body).message("orders"))  # the Eventarc path names it
 
     def at(path):  # the deploy side points push subscriptions / Eventarc at these paths (untimed)
         def prepare(environ):
