@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from portable.runtime.errors import ConfigError as ConfigError
     from portable.runtime.errors import EventError as EventError
     from portable.runtime.errors import HandlerFailed as HandlerFailed
+    from portable.runtime.errors import ItemExists as ItemExists
     from portable.runtime.errors import LinkError as LinkError
     from portable.runtime.errors import MalformedEvent as MalformedEvent
     from portable.runtime.errors import UnsupportedEvent as UnsupportedEvent
@@ -51,7 +52,7 @@ _EXPORTS = {
     "bucket": "clients", "table": "clients", "queue": "clients", "topic": "clients", "secret": "clients",
     "Bucket": "clients", "Table": "clients", "Queue": "clients", "Topic": "clients", "Secret": "clients",
     "EventError": "errors", "MalformedEvent": "errors", "UnsupportedEvent": "errors", "HandlerFailed": "errors",
-    "ConfigError": "errors", "LinkError": "errors",
+    "ConfigError": "errors", "LinkError": "errors", "ItemExists": "errors",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -3,15 +3,13 @@
 The front functions read PORTABLE_PROVIDER and PORTABLE_LINKS from the current configuration, check
 that the function links the resource with an access level that allows the call, and delegate to a
 backend built by ``providers.<provider>.clients`` (imported on first use, so a cloud SDK is only
-imported by a function that uses a client). A provider module offers one factory per kind::
+imported by a function that uses a client). A provider module maps each kind to the callable that
+builds its backend (a class implementing the protocol below)::
 
-    def make_bucket(name: str, link: Mapping[str, Any]) -> Bucket: ...
-    def make_table(name: str, link: Mapping[str, Any]) -> Table: ...
-    def make_queue(name: str, link: Mapping[str, Any]) -> Queue: ...
-    def make_topic(name: str, link: Mapping[str, Any]) -> Topic: ...
-    def make_secret(name: str, link: Mapping[str, Any]) -> Secret: ...
+    BACKENDS = {"bucket": S3Bucket, "table": DynamoTable, "queue": SqsQueue, "topic": SnsTopic,
+                "secret": SecretsManagerSecret}
 
-``name`` is the portable name, ``link`` its PORTABLE_LINKS entry (``kind``, ``access``, ``id`` and any
+each called as ``BACKENDS[kind](name, link)``: ``name`` is the portable name, ``link`` its PORTABLE_LINKS entry (``kind``, ``access``, ``id`` and any
 provider-specific keys). Backends are cached per (provider, kind, name, id). The front-end hands
 ``send``/``publish`` a ``str`` or ``bytes`` body (dicts and lists are JSON-encoded first) and an
 ``attributes`` dict that always carries the current ``traceparent``.
@@ -53,7 +51,9 @@ class Bucket(Protocol):
 class Table(Protocol):
     """A key-value / document table."""
 
-    def put(self, item: dict[str, Any], *, if_not_exists: bool = False) -> None: ...
+    def put(self, item: dict[str, Any], *, if_not_exists: bool = False) -> None:
+        """Store ``item``; with ``if_not_exists``, raise :class:`portable.runtime.errors.ItemExists` when an
+        item with its key is there already."""
 
     def get(self, key: dict[str, Any]) -> dict[str, Any] | None: ...
 
@@ -142,9 +142,9 @@ def _backend(kind: str, name: str, link: Mapping[str, Any]) -> Any:
                 f"No runtime clients for provider {provider!r}: cannot import {module_name} ({e}). "
                 f'Install it with: pip install "portable-serverless[{provider}]"'
             ) from e
-        factory = getattr(module, f"make_{kind}", None)
+        factory = getattr(module, "BACKENDS", {}).get(kind)
         if factory is None:
-            raise ConfigError(f"{module_name} has no make_{kind}(name, link) factory.")
+            raise ConfigError(f"{module_name} has no {kind} backend (BACKENDS[{kind!r}]).")
         backend = factory(name, link)
         _backends[key] = backend
     return backend

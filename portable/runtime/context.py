@@ -44,7 +44,8 @@ def child_of(parent: str | None) -> str:
     """A traceparent for a new span: in ``parent``'s trace if that is valid, else in a new trace."""
     if parent is not None and valid_traceparent(parent):
         return f"00-{parent[3:35]}-{new_span_id()}-{parent[53:]}"
-    return f"00-{new_trace_id()}-{new_span_id()}-01"
+    ids = os.urandom(24).hex()  # the trace and span ids from one system call
+    return f"00-{ids[:32]}-{ids[32:]}-01"
 
 
 def from_xray(header: str | None) -> str | None:

@@ -48,5 +48,9 @@ class ConfigError(Exception):
     """The function's PORTABLE_* configuration is missing or invalid, or its handler cannot be loaded."""
 
 
+class ItemExists(Exception):
+    """``table(...).put(item, if_not_exists=True)`` found an item with the same key (on every provider)."""
+
+
 class LinkError(ConfigError):
     """A runtime client was asked for a resource the function has no (sufficient) link to."""

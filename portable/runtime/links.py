@@ -15,7 +15,8 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
 
-_indexes: dict[int, tuple[object, dict[tuple[str, str], str]]] = {}
+_Index = dict[tuple[str, str], str]
+_indexes: dict[int, tuple[object, _Index, _Index]] = {}  # id(links) -> (links, identifiers, resolved)
 
 
 def _tail(identifier: str) -> str:
@@ -25,11 +26,11 @@ def _tail(identifier: str) -> str:
     return tail
 
 
-def _index(links: Mapping[str, Mapping[str, Any]]) -> dict[tuple[str, str], str]:
+def _indexed(links: Mapping[str, Mapping[str, Any]]) -> tuple[object, _Index, _Index]:
     cached = _indexes.get(id(links))
     if cached is not None and cached[0] is links:
-        return cached[1]
-    index: dict[tuple[str, str], str] = {}
+        return cached
+    index: _Index = {}
     for name, link in links.items():
         if not isinstance(link, dict):
             continue
@@ -43,8 +44,12 @@ def _index(links: Mapping[str, Mapping[str, Any]]) -> dict[tuple[str, str], str]
                 index.setdefault((kind, _tail(ident)), name)
     if len(_indexes) > 64:
         _indexes.clear()
-    _indexes[id(links)] = (links, index)
-    return index
+    cached = _indexes[id(links)] = (links, index, {})
+    return cached
+
+
+def _index(links: Mapping[str, Mapping[str, Any]]) -> _Index:
+    return _indexed(links)[1]
 
 
 def portable_name(
@@ -63,12 +68,16 @@ def portable_name(
 
 def resolve(kind: str, physical: str, *more: str | None, links: Mapping[str, Mapping[str, Any]] | None = None) -> str:
     """``portable_name(kind, physical, *more)``, falling back to the physical name (the last part of an
-    ARN, URL or path)."""
+    ARN, URL or path). Remembered per ``links``: a trigger's source is resolved once per process."""
     if links is None:
         links = env.links()
-    cached = _indexes.get(id(links))
-    index = cached[1] if cached is not None and cached[0] is links else _index(links)
-    name = index.get((kind, physical))
-    if name is not None:
-        return name
-    return portable_name(kind, physical, *more, links=links) or _tail(physical) or physical
+    resolved = _indexed(links)[2]
+    key = (kind, physical)
+    name = resolved.get(key)
+    if name is None:
+        name = portable_name(kind, physical, *more, links=links) or _tail(physical) or physical
+        if not more:
+            if len(resolved) > 256:  # sources are few; this bounds what odd events can add
+                resolved.clear()
+            resolved[key] = name
+    return name

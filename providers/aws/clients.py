@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from portable.runtime.errors import ConfigError
+from portable.runtime.errors import ConfigError, ItemExists
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -173,7 +173,7 @@ class DynamoTable:
         try:
             dynamodb.put_item(TableName=self.table, Item=self._encode(item), **extra)
         except dynamodb.exceptions.ConditionalCheckFailedException:
-            raise KeyError(f"table {self.name!r} already has an item with {self.key} {item.get(self.key)!r}") from None
+            raise ItemExists(f"table {self.name!r} already has an item with {self.key} {item.get(self.key)!r}") from None
 
     def get(self, key: dict[str, Any]) -> dict[str, Any] | None:
         found = client("dynamodb").get_item(TableName=self.table, Key=self._encode(key), ConsistentRead=True)
@@ -269,24 +269,8 @@ class SecretsManagerSecret:
         return self._value
 
 
-# -- factories (the runtime front-end calls these) --------------------------------------------------
+# -- what the runtime front-end builds ---------------------------------------------------------------
 
-
-def make_bucket(name: str, link: Mapping[str, Any]) -> S3Bucket:
-    return S3Bucket(name, link)
-
-
-def make_table(name: str, link: Mapping[str, Any]) -> DynamoTable:
-    return DynamoTable(name, link)
-
-
-def make_queue(name: str, link: Mapping[str, Any]) -> SqsQueue:
-    return SqsQueue(name, link)
-
-
-def make_topic(name: str, link: Mapping[str, Any]) -> SnsTopic:
-    return SnsTopic(name, link)
-
-
-def make_secret(name: str, link: Mapping[str, Any]) -> SecretsManagerSecret:
-    return SecretsManagerSecret(name, link)
+BACKENDS = {"bucket": S3Bucket, "table": DynamoTable, "queue": SqsQueue, "topic": SnsTopic,
+            "secret": SecretsManagerSecret}
+"""The backend class of each kind; portable.runtime.clients builds one with (portable name, PORTABLE_LINKS entry)."""

@@ -371,17 +371,18 @@ def sqs_messages(event: Mapping[str, Any], links: Mapping[str, Any] | None = Non
     resolve, view = ev.resolve, ev.SqsMessage
     out: list[Message] = []
     arn = queue = None
-    for record in event["Records"]:
-        if type(record) is not dict:
-            raise _fail("SQS batch", "Records[]", "an object")
-        message_id = record.get("messageId")
-        if type(message_id) is not str:
-            raise _fail("SQS record", "messageId", "a string")
-        source_arn = record.get("eventSourceARN")
-        if source_arn != arn:
-            arn = source_arn
-            queue = resolve("queue", arn, links=links) if type(arn) is str else None
-        out.append(view(record, message_id, queue))
+    try:
+        for record in event["Records"]:
+            message_id = record["messageId"]
+            if type(message_id) is not str:
+                raise _fail("SQS record", "messageId", "a string")
+            source_arn = record.get("eventSourceARN")
+            if source_arn != arn:
+                arn = source_arn
+                queue = resolve("queue", arn, links=links) if type(arn) is str else None
+            out.append(view(record, message_id, queue))
+    except (KeyError, TypeError, AttributeError):  # a record that is not an object, or has no messageId
+        raise _fail("SQS batch", "Records[]", "objects with a messageId") from None
     return out
 
 

@@ -255,23 +255,11 @@ class AzureSecret:
         return str(client.get_secret(parts[1], parts[2] if len(parts) > 2 else None).value)
 
 
-def make_bucket(name: str, link: Link) -> AzureBucket:
-    return AzureBucket(name, link)
-
-
-def make_queue(name: str, link: Link) -> AzureQueue:
-    return AzureQueue(name, link)
-
-
-def make_topic(name: str, link: Link) -> AzureTopic:
-    return AzureTopic(name, link)
-
-
-def make_secret(name: str, link: Link) -> AzureSecret:
-    return AzureSecret(name, link)
-
-
-def make_table(name: str, link: Link) -> Any:
-    from providers.azure.table_client import AzureTable
+def _table(name: str, link: Link) -> Any:
+    from providers.azure.table_client import AzureTable  # imports this module: loaded on first use
 
     return AzureTable(name, link)
+
+
+BACKENDS = {"bucket": AzureBucket, "table": _table, "queue": AzureQueue, "topic": AzureTopic, "secret": AzureSecret}
+"""The backend class of each kind; portable.runtime.clients builds one with (portable name, PORTABLE_LINKS entry)."""

@@ -2,8 +2,9 @@
 
 On Azure, triggers are declared in code: every portable function becomes one Function App (see
 ``providers.azure.deploy``) whose generated ``function_app.py`` holds one Azure function per trigger,
-each a two-line wrapper that hands the native event to the shim (``providers.azure.runtime``), which
-calls the user's plain handler. This module is pure text generation: no Pulumi, no Azure SDK.
+each a two-line wrapper that hands the native event, the portable name of its source and the
+invocation's ``func.Context`` to the shim (``providers.azure.runtime``), which calls the user's plain
+handler. This module is pure text generation: no Pulumi, no Azure SDK.
 
 Trigger choices (and why):
 
@@ -73,16 +74,16 @@ _HTTP = '''
 
 @app.function_name(name={name!r})
 @app.route(route={route!r}, methods={methods!r}, auth_level=func.AuthLevel.{auth})
-def {name}(req: func.HttpRequest) -> func.HttpResponse:
-    return http(req)
+def {name}(req: func.HttpRequest, context: func.Context) -> func.HttpResponse:
+    return http(req, context)
 '''
 
 _QUEUE = '''
 
 @app.function_name(name={name!r})
 @app.queue_trigger(arg_name="msg", queue_name={queue!r}, connection={connection!r})
-def {name}(msg: func.QueueMessage) -> None:
-    {entry}(msg)
+def {name}(msg: func.QueueMessage, context: func.Context) -> None:
+    {entry}(msg, {source!r}, context)
 '''
 
 _TOPIC = '''
@@ -90,16 +91,16 @@ _TOPIC = '''
 @app.function_name(name={name!r})
 @app.service_bus_topic_trigger(arg_name="msg", topic_name={topic!r}, subscription_name={subscription!r},
                                connection={connection!r})
-def {name}(msg: func.ServiceBusMessage) -> None:
-    service_bus(msg)
+def {name}(msg: func.ServiceBusMessage, context: func.Context) -> None:
+    service_bus(msg, {source!r}, context)
 '''
 
 _TIMER = '''
 
 @app.function_name(name={name!r})
 @app.timer_trigger(arg_name="timer", schedule={schedule!r}, use_monitor=True)
-def {name}(timer: func.TimerRequest) -> None:
-    timer_event(timer, {schedule_name!r})
+def {name}(timer: func.TimerRequest, context: func.Context) -> None:
+    timer_event(timer, {schedule_name!r}, context)
 '''
 
 
@@ -150,19 +151,19 @@ def _entries(function: Function, sources: Sources) -> list[tuple[str, str, str, 
             if queue is None:
                 raise _missing(function, "queue", trigger.queue)
             add(_identifier("queue", trigger.queue), "queue", _QUEUE, queue=queue,
-                connection=STORAGE_CONNECTION, entry="queue")
+                connection=STORAGE_CONNECTION, entry="queue", source=trigger.queue)
         elif isinstance(trigger, ObjectTrigger):
             queue = sources.object_queues.get(index)
             if queue is None:
                 raise _missing(function, "the object events of bucket", trigger.bucket)
             add(_identifier("objects", trigger.bucket), "blob_event", _QUEUE, queue=queue,
-                connection=STORAGE_CONNECTION, entry="blob_event")
+                connection=STORAGE_CONNECTION, entry="blob_event", source=trigger.bucket)
         elif isinstance(trigger, TopicTrigger):
             names = sources.subscriptions.get(trigger.topic)
             if names is None:
                 raise _missing(function, "topic", trigger.topic)
             add(_identifier("topic", trigger.topic), "service_bus", _TOPIC, topic=names[0],
-                subscription=names[1], connection=SERVICE_BUS_CONNECTION)
+                subscription=names[1], connection=SERVICE_BUS_CONNECTION, source=trigger.topic)
     for schedule_name, _schedule in function.schedules():
         expression = sources.schedules.get(schedule_name)
         if expression is None:

@@ -20,7 +20,7 @@ import json
 import time
 from typing import TYPE_CHECKING, Any
 
-from portable.runtime.errors import ConfigError
+from portable.runtime.errors import ConfigError, ItemExists
 from providers.azure.clients import connection_string, credential, endpoint, physical_id
 
 if TYPE_CHECKING:
@@ -28,10 +28,6 @@ if TYPE_CHECKING:
 
 _CHUNK = 16000  # characters: at most 32,000 UTF-16 code units, under the 64 KiB property limit
 _FORBIDDEN = frozenset("%/\\#?")
-
-
-class ItemExists(Exception):
-    """``put(item, if_not_exists=True)`` found an item with the same key."""
 
 
 def escape_key(value: Any) -> str:

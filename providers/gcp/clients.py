@@ -26,7 +26,7 @@ import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from portable.runtime.errors import ConfigError
+from portable.runtime.errors import ConfigError, ItemExists
 from providers.gcp.documents import EXPIRES_FIELD, PREFIX_END, document_id
 
 PUBLISH_TIMEOUT = 60.0
@@ -113,10 +113,6 @@ class GcsBucket:
 
 
 # -- Firestore --------------------------------------------------------------------------------------
-
-
-class ItemExists(Exception):
-    """``put(item, if_not_exists=True)`` found an item with the same key."""
 
 
 class FirestoreTable:
@@ -284,28 +280,11 @@ class SecretManagerSecret:
         return data.decode("utf-8")
 
 
-# -- factories called by portable.runtime.clients -----------------------------------------------------
+# -- what the runtime front-end builds ---------------------------------------------------------------
 
-
-def make_bucket(name: str, link: Mapping[str, Any]) -> GcsBucket:
-    return GcsBucket(name, link)
-
-
-def make_table(name: str, link: Mapping[str, Any]) -> FirestoreTable:
-    return FirestoreTable(name, link)
-
-
-def make_queue(name: str, link: Mapping[str, Any]) -> PubSubTopic:
-    return PubSubTopic(name, link)
-
-
-def make_topic(name: str, link: Mapping[str, Any]) -> PubSubTopic:
-    return PubSubTopic(name, link)
-
-
-def make_secret(name: str, link: Mapping[str, Any]) -> SecretManagerSecret:
-    return SecretManagerSecret(name, link)
-
+BACKENDS = {"bucket": GcsBucket, "table": FirestoreTable, "queue": PubSubTopic, "topic": PubSubTopic,
+            "secret": SecretManagerSecret}
+"""The backend class of each kind; portable.runtime.clients builds one with (portable name, PORTABLE_LINKS entry)."""
 
 SDK_BY_KIND: dict[str, str] = {
     "bucket": "google-cloud-storage>=2.14,<4",

@@ -88,6 +88,8 @@ def push_message(body: bytes | str, source: str | None = None) -> Message:
     attempt = envelope.get("deliveryAttempt")
     if attempt is not None and type(attempt) is not int:
         raise _fail("Pub/Sub push request", "deliveryAttempt", "an integer")
+    if "message" not in envelope:
+        legacy_check(envelope)
     if source is None:
         from portable.runtime.links import resolve
 

@@ -114,21 +114,6 @@ class LocalSecret(_Backend):
         return secrets.lookup(self._name, str(self._link.get("env")), Path(str(self._link.get("file"))))
 
 
-def make_bucket(name: str, link: Mapping[str, Any]) -> LocalBucket:
-    return LocalBucket(name, link)
-
-
-def make_table(name: str, link: Mapping[str, Any]) -> LocalTable:
-    return LocalTable(name, link)
-
-
-def make_queue(name: str, link: Mapping[str, Any]) -> LocalQueue:
-    return LocalQueue(name, link)
-
-
-def make_topic(name: str, link: Mapping[str, Any]) -> LocalTopic:
-    return LocalTopic(name, link)
-
-
-def make_secret(name: str, link: Mapping[str, Any]) -> LocalSecret:
-    return LocalSecret(name, link)
+BACKENDS = {"bucket": LocalBucket, "table": LocalTable, "queue": LocalQueue, "topic": LocalTopic,
+            "secret": LocalSecret}
+"""The backend class of each kind; portable.runtime.clients builds one with (portable name, PORTABLE_LINKS entry)."""

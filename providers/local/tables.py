@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from portable.runtime.errors import ItemExists
 from providers.local.sqlite import Database
 
 SCHEMA = """
@@ -37,10 +38,6 @@ CREATE TABLE IF NOT EXISTS items (
 """
 
 _NO_SORT = ""
-
-
-class ItemExists(Exception):
-    """``put(..., if_not_exists=True)`` found an item with the same key."""
 
 
 class BadKey(ValueError):

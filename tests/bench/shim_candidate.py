@@ -43,10 +43,10 @@ def _import_path() -> None:
         sys.path.insert(0, _PATH)
 
 
-def _deployed_env(provider):
+def _deployed_env(provider, log="info"):
     """The PORTABLE_* variables the deploy side sets (the bench process serves one function)."""
     os.environ.update({"PORTABLE_PROVIDER": provider, "PORTABLE_FUNCTION": "orders",
-                       "PORTABLE_ROUTES": json.dumps(ROUTES), "PORTABLE_LINKS": json.dumps(LINKS), "PORTABLE_LOG": "info"})
+                       "PORTABLE_ROUTES": json.dumps(ROUTES), "PORTABLE_LINKS": json.dumps(LINKS), "PORTABLE_LOG": log})
 
 
 def _log_stream():
@@ -79,12 +79,12 @@ def _http_fields(request):
            primary={"parse": "aws_http", "respond": "aws_http_respond", "e2e": "aws_http_e2e"},
            notes="lazy __slots__ views; e2e = LambdaHandler -> Function (route match, Context, "
                  "one JSON log line per call) -> v2 response dict")
-def _portable_aws():
+def _portable_aws(log="info"):
     _import_path()
     from portable.runtime import Function, HttpResponse
     from providers.aws import runtime as aws
 
-    _deployed_env("aws")
+    _deployed_env("aws", log)
     function = Function.from_env("aws", log_stream=_log_stream(), handler=_order_handler(HttpResponse.json))
     handler = aws.LambdaHandler(function)
     links = function.links  # what the handler passes to the parse functions
@@ -113,6 +113,13 @@ def _portable_aws():
 
     return {"aws_http": aws_http, "aws_http_b64": aws_http, "aws_http_respond": aws_http_respond,
             "aws_http_e2e": lambda ev: handler(ev, CTX), "aws_sqs": aws_sqs, "aws_s3": aws_s3}
+
+
+@candidate("portable (aws, PORTABLE_LOG=error)", imports="import providers.aws.runtime", pip=_wheel("aws"),
+           primary={"e2e": "aws_http_e2e"},
+           notes="the same, with the invocation line written for failures only (no candidate above logs per call)")
+def _portable_aws_quiet():
+    return {"aws_http_e2e": _portable_aws("error")["aws_http_e2e"]}
 
 
 @candidate("portable (gcp)", imports="import providers.gcp.runtime", pip=_wheel("gcp"),

@@ -195,8 +195,7 @@ class _Recorder:
 
 def test_clients_check_links_and_propagate_the_trace(monkeypatch: pytest.MonkeyPatch) -> None:
     module = types.ModuleType("providers.testcloud.clients")
-    module.make_queue = _Recorder  # type: ignore[attr-defined]
-    module.make_bucket = _Recorder  # type: ignore[attr-defined]
+    module.BACKENDS = {"queue": _Recorder, "bucket": _Recorder}  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "providers.testcloud.clients", module)
     clear_cache()
     links = {"jobs": {"kind": "queue", "access": "send", "id": "q"},

@@ -27,3 +27,4 @@ def test_a_shim_imports_nothing_heavy(shim: str) -> None:
     lazy = sorted(m for m in modules if m in ("portable.runtime.clients", "portable.runtime.cloudevents",
                                               "portable.model", "urllib.parse", "binascii"))
     assert lazy == [], f"{shim} imported at import time what it only needs later: {lazy}"
+    assert "typing" not in modules, f"{shim} imported typing (about 3 ms of every cold start)"

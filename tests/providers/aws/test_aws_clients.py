@@ -11,7 +11,7 @@ import pytest
 
 from portable.runtime import bucket, env, queue, secret, table, topic
 from portable.runtime.clients import clear_cache
-from portable.runtime.errors import ConfigError
+from portable.runtime.errors import ConfigError, ItemExists
 from providers.aws import clients
 
 
@@ -41,7 +41,7 @@ def sqs(aws_env: str) -> Any:
 
 
 def test_bucket_put_get_list_exists_delete(s3: Any) -> None:
-    files = clients.make_bucket("files", {"kind": "bucket", "id": "shop-files-test"})
+    files = clients.BACKENDS["bucket"]("files", {"kind": "bucket", "id": "shop-files-test"})
     files.put("a/1.json", b'{"n": 1}', content_type="application/json")
     files.put("a/2.txt", "two")
     files.put("b/3.txt", b"three")
@@ -57,7 +57,7 @@ def test_bucket_put_get_list_exists_delete(s3: Any) -> None:
 
 
 def test_table_put_get_query_delete_with_numbers(dynamodb: Any) -> None:
-    lines = clients.make_table("lines", {"kind": "table", "id": "shop-lines", "key": "order_id", "sort_key": "line"})
+    lines = clients.BACKENDS["table"]("lines", {"kind": "table", "id": "shop-lines", "key": "order_id", "sort_key": "line"})
     lines.put({"order_id": "o1", "line": "001", "price": 9.5, "quantity": 2, "tags": ["a"], "meta": {"x": 1.25}})
     lines.put({"order_id": "o1", "line": "002", "price": 3, "quantity": 1})
     lines.put({"order_id": "o2", "line": "001", "price": 1, "quantity": 1})
@@ -68,7 +68,7 @@ def test_table_put_get_query_delete_with_numbers(dynamodb: Any) -> None:
     assert [item["line"] for item in lines.query("o1")] == ["001", "002"]
     assert [item["line"] for item in lines.query("o1", sort_prefix="00")] == ["001", "002"]
     assert lines.query("o1", sort_prefix="002") == [{"order_id": "o1", "line": "002", "price": 3, "quantity": 1}]
-    with pytest.raises(KeyError, match="table 'lines' already has an item with order_id 'o1'"):
+    with pytest.raises(ItemExists, match="table 'lines' already has an item with order_id 'o1'"):
         lines.put({"order_id": "o1", "line": "001"}, if_not_exists=True)
     lines.delete({"order_id": "o1", "line": "001"})
     assert lines.get({"order_id": "o1", "line": "001"}) is None
@@ -76,7 +76,7 @@ def test_table_put_get_query_delete_with_numbers(dynamodb: Any) -> None:
 
 def test_queue_send_with_attributes(sqs: Any) -> None:
     client, url = sqs
-    jobs = clients.make_queue("jobs", {"kind": "queue", "id": url})
+    jobs = clients.BACKENDS["queue"]("jobs", {"kind": "queue", "id": url})
     message_id = jobs.send('{"order_id": "42"}', {"traceparent": "00-abc-def-01"})
     received = client.receive_message(QueueUrl=url, MessageAttributeNames=["All"])["Messages"][0]
     assert received["MessageId"] == message_id
@@ -92,7 +92,7 @@ def test_topic_publish_reaches_a_subscribed_queue(sqs: Any) -> None:
     arn = sns.create_topic(Name="shop-events")["TopicArn"]
     queue_arn = client.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=queue_arn)
-    events = clients.make_topic("events", {"kind": "topic", "id": arn})
+    events = clients.BACKENDS["topic"]("events", {"kind": "topic", "id": arn})
     message_id = events.publish(b"hello", {"kind": "greeting"})
     body = json.loads(client.receive_message(QueueUrl=url)["Messages"][0]["Body"])
     assert (body["MessageId"], body["Message"], body["MessageAttributes"]["kind"]["Value"]) == (message_id, "hello", "greeting")
@@ -101,22 +101,22 @@ def test_topic_publish_reaches_a_subscribed_queue(sqs: Any) -> None:
 def test_secret_value_is_read_once(aws_env: str) -> None:
     manager = boto3.client("secretsmanager")
     arn = manager.create_secret(Name="shop-key", SecretString="v1")["ARN"]
-    key = clients.make_secret("key", {"kind": "secret", "id": arn})
+    key = clients.BACKENDS["secret"]("key", {"kind": "secret", "id": arn})
     assert key.value() == "v1"
     manager.put_secret_value(SecretId=arn, SecretString="v2")
     assert key.value() == "v1"
-    assert clients.make_secret("key", {"kind": "secret", "id": arn}).value() == "v2"
+    assert clients.BACKENDS["secret"]("key", {"kind": "secret", "id": arn}).value() == "v2"
 
 
 def test_a_secret_without_a_value_says_how_to_set_it(aws_env: str) -> None:
     arn = boto3.client("secretsmanager").create_secret(Name="shop-empty")["ARN"]
     with pytest.raises(ConfigError, match="portable:secret:empty"):
-        clients.make_secret("empty", {"kind": "secret", "id": arn}).value()
+        clients.BACKENDS["secret"]("empty", {"kind": "secret", "id": arn}).value()
 
 
 def test_a_link_without_an_id_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="PORTABLE_LINKS entry for bucket 'files' has no 'id'"):
-        clients.make_bucket("files", {"kind": "bucket"})
+        clients.BACKENDS["bucket"]("files", {"kind": "bucket"})
 
 
 @pytest.fixture

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from portable.runtime import env
+from portable.runtime import ItemExists, env
 from providers.azure import clients
 from providers.azure.clients import decode_queue_message, encode_queue_message
-from providers.azure.table_client import ItemExists, escape_key
+from providers.azure.table_client import escape_key
 
 CONN = "AZURITE_CONNECTION_STRING"
 
@@ -34,7 +34,7 @@ def test_bucket_round_trip(bound: str) -> None:
 
     container = _name("receipts-")
     BlobServiceClient.from_connection_string(bound).create_container(container)
-    bucket = clients.make_bucket("receipts", {"kind": "bucket", "id": container, "connection": CONN})
+    bucket = clients.BACKENDS["bucket"]("receipts", {"kind": "bucket", "id": container, "connection": CONN})
 
     bucket.put("r/1.json", {"total": 3}, content_type="application/json")
     bucket.put("r/2.txt", "two")
@@ -60,7 +60,7 @@ def test_queue_send_carries_attributes_and_ttl(bound: str) -> None:
     name = _name("jobs-")
     raw = QueueClient.from_connection_string(bound, name)
     raw.create_queue()
-    queue = clients.make_queue("jobs", {"kind": "queue", "id": name, "connection": CONN, "ttl": 600})
+    queue = clients.BACKENDS["queue"]("jobs", {"kind": "queue", "id": name, "connection": CONN, "ttl": 600})
 
     first = queue.send({"order_id": "42"}, {"traceparent": "00-" + "a" * 32 + "-" + "b" * 16 + "-01"})
     second = queue.send("plain text")
@@ -96,7 +96,7 @@ def table_link(bound: str) -> dict[str, Any]:
 
 
 def test_table_put_get_query_delete(table_link: dict[str, Any]) -> None:
-    table = clients.make_table("orders", table_link)
+    table = clients.BACKENDS["table"]("orders", table_link)
     table.put({"customer": "c/1", "order_id": "2026-01#a", "total": 12.5, "lines": [{"sku": "x", "n": 2}]})
     table.put({"customer": "c/1", "order_id": "2026-02#b", "total": 3, "paid": True})
     table.put({"customer": "c/1", "order_id": "2027-01#c", "total": None})
@@ -118,7 +118,7 @@ def test_table_put_get_query_delete(table_link: dict[str, Any]) -> None:
 
 
 def test_table_if_not_exists_and_large_items(table_link: dict[str, Any]) -> None:
-    table = clients.make_table("orders", table_link)
+    table = clients.BACKENDS["table"]("orders", table_link)
     big = {"customer": "c", "order_id": "1", "note": "é" * 100_000}  # > 64 KiB: split over properties
     table.put(big, if_not_exists=True)
     assert table.get({"customer": "c", "order_id": "1"}) == big
@@ -131,7 +131,7 @@ def test_table_key_errors_and_expiry(bound: str) -> None:
 
     name = _name("sessions")
     TableServiceClient.from_connection_string(bound).create_table(name)
-    table = clients.make_table("sessions", {"kind": "table", "id": name, "connection": CONN,
+    table = clients.BACKENDS["table"]("sessions", {"kind": "table", "id": name, "connection": CONN,
                                             "key": "id", "ttl_attribute": "expires"})
     table.put({"id": 7, "expires": time.time() - 1})
     table.put({"id": 8, "expires": time.time() + 3600})
@@ -176,7 +176,7 @@ def test_topic_publishes_with_managed_identity(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(clients, "_credential", identity)
     monkeypatch.setattr(azure.servicebus, "ServiceBusClient",
                         lambda namespace, credential: _FakeServiceBus(namespace, credential, calls))
-    topic = clients.make_topic("events", {"kind": "topic", "id": "orders-events", "url": "ns.servicebus.windows.net"})
+    topic = clients.BACKENDS["topic"]("events", {"kind": "topic", "id": "orders-events", "url": "ns.servicebus.windows.net"})
 
     first = topic.publish({"id": 1}, {"traceparent": "t"})
     second = topic.publish(b"raw")
@@ -201,7 +201,7 @@ def test_secret_reads_the_resolved_key_vault_reference(monkeypatch: pytest.Monke
     link = {"kind": "secret", "id": "https://kv.vault.azure.net/secrets/signing-key",
             "setting": "PORTABLE_SECRET_SIGNING_KEY"}
     with env.configured({"PORTABLE_SECRET_SIGNING_KEY": "s3cret"}):
-        assert clients.make_secret("signing-key", link).value() == "s3cret"
+        assert clients.BACKENDS["secret"]("signing-key", link).value() == "s3cret"
 
 
 def test_secret_falls_back_to_key_vault(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -224,7 +224,7 @@ def test_secret_falls_back_to_key_vault(monkeypatch: pytest.MonkeyPatch) -> None
             "setting": "PORTABLE_SECRET_SIGNING_KEY"}
     # An unresolved reference (identity not yet granted) is not a value.
     with env.configured({"PORTABLE_SECRET_SIGNING_KEY": "@Microsoft.KeyVault(SecretUri=https://kv/...)"}):
-        secret = clients.make_secret("signing-key", link)
+        secret = clients.BACKENDS["secret"]("signing-key", link)
         assert secret.value() == "from-vault"
         assert secret.value() == "from-vault"
     assert calls == [("https://kv.vault.azure.net", identity), ("signing-key", None)]
@@ -238,18 +238,18 @@ class _Identity:
 def test_storage_clients_use_the_managed_identity_without_a_connection(monkeypatch: pytest.MonkeyPatch) -> None:
     identity = _Identity()
     monkeypatch.setattr(clients, "_credential", identity)
-    bucket = clients.make_bucket("b", {"kind": "bucket", "id": "c1", "url": "https://acct.blob.core.windows.net"})
+    bucket = clients.BACKENDS["bucket"]("b", {"kind": "bucket", "id": "c1", "url": "https://acct.blob.core.windows.net"})
     assert bucket.container.url == "https://acct.blob.core.windows.net/c1"
     assert bucket.container.credential is identity
-    queue = clients.make_queue("q", {"kind": "queue", "id": "q1", "url": "https://acct.queue.core.windows.net"})
+    queue = clients.BACKENDS["queue"]("q", {"kind": "queue", "id": "q1", "url": "https://acct.queue.core.windows.net"})
     assert queue.client.url == "https://acct.queue.core.windows.net/q1"
-    table = clients.make_table("t", {"kind": "table", "id": "t1", "url": "https://acct.table.core.windows.net"})
+    table = clients.BACKENDS["table"]("t", {"kind": "table", "id": "t1", "url": "https://acct.table.core.windows.net"})
     assert table.client.url.startswith("https://acct.table.core.windows.net")
     assert table.client.credential is identity
 
 
 def test_missing_endpoint_is_explained() -> None:
-    bucket = clients.make_bucket("receipts", {"kind": "bucket", "id": "c1"})
+    bucket = clients.BACKENDS["bucket"]("receipts", {"kind": "bucket", "id": "c1"})
     with pytest.raises(Exception, match="PORTABLE_LINKS entry 'receipts' has no 'url'"):
         _ = bucket.container
 

@@ -80,8 +80,8 @@ def test_http_routes_become_one_azure_function_each(fake_shim: list[Any], tmp_pa
             {"direction": "OUT", "type": "http", "name": "$return"}],
     }
     user_function = functions["http_post_orders"].get_user_function()
-    assert user_function("request") == "ok"
-    assert fake_shim == [("http", ("request",))]
+    assert user_function("request", "context") == "ok"
+    assert fake_shim == [("http", ("request", "context"))]
 
 
 def test_private_any_and_greedy_routes() -> None:
@@ -102,7 +102,7 @@ def test_queue_object_topic_and_timer_triggers(fake_shim: list[Any], tmp_path: P
         functions = _functions(module)
         bindings.update(_bindings(functions))
         for fn in functions.values():
-            fn.get_user_function()("event")
+            fn.get_user_function()("event", "context")
     assert bindings == {
         "queue_receipt_jobs": [{"direction": "IN", "type": "queueTrigger", "name": "msg",
                                 "queueName": "orders-receipt-jobs", "connection": "PORTABLE_STORAGE"}],
@@ -114,8 +114,10 @@ def test_queue_object_topic_and_timer_triggers(fake_shim: list[Any], tmp_path: P
         "schedule_nightly_report": [{"direction": "IN", "type": "timerTrigger", "name": "timer",
                                      "schedule": "0 0 2 * * *", "useMonitor": True}],
     }
-    assert fake_shim == [("queue", ("event",)), ("blob_event", ("event",)), ("service_bus", ("event",)),
-                         ("timer", ("event", "nightly-report"))]
+    assert fake_shim == [("queue", ("event", "receipt-jobs", "context")),
+                         ("blob_event", ("event", "receipts", "context")),
+                         ("service_bus", ("event", "order-events", "context")),
+                         ("timer", ("event", "nightly-report", "context"))]
 
 
 def test_host_json_carries_the_queue_settings() -> None:
@@ -147,6 +149,15 @@ def test_a_missing_physical_name_is_a_clear_error() -> None:
         render_function_app("s", function, Sources())
 
 
+class _WorkerContext:
+    """What the Functions worker passes as ``context``: the invocation id and the W3C trace context."""
+
+    def __init__(self, invocation_id: str, traceparent: str) -> None:
+        self.invocation_id = invocation_id
+        self.function_name = "http_get_orders_order_id"
+        self.trace_context = types.SimpleNamespace(trace_parent=traceparent, trace_state="", attributes={})
+
+
 def test_generated_http_function_runs_the_handler_through_the_real_shim(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -155,7 +166,9 @@ def test_generated_http_function_runs_the_handler_through_the_real_shim(
     import azure.functions as func
 
     (tmp_path / "azure_http_handler.py").write_text(
-        "def handle(request):\n"
+        "seen = []\n"
+        "def handle(request, ctx):\n"
+        "    seen.append((ctx.invocation_id, ctx.trace_id))\n"
         "    return {'order_id': request.path_params['order_id'], 'q': request.query.get('q')}\n"
     )
     monkeypatch.syspath_prepend(str(tmp_path))
@@ -165,13 +178,16 @@ def test_generated_http_function_runs_the_handler_through_the_real_shim(
                         "PORTABLE_ROUTES": json.dumps([["GET", "/orders/{order_id}"]]), "PORTABLE_LINKS": "{}"}.items():
         monkeypatch.setenv(name, value)
     module = _load(render_function_app("shop", function, Sources()), tmp_path, "app_http_real")
+    from azure_http_handler import seen  # type: ignore[import-not-found]
+
     user_function = _functions(module)["http_get_orders_order_id"].get_user_function()
     request = func.HttpRequest(method="GET", url="https://app.azurewebsites.net/orders/42?q=x", headers={},
                                params={"q": "x"}, route_params={"order_id": "42"}, body=b"")
-    response = user_function(request)
+    response = user_function(request, _WorkerContext("inv-42", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"))
     assert isinstance(response, func.HttpResponse)
     assert response.status_code == 200
     assert json.loads(response.get_body()) == {"order_id": "42", "q": "x"}
+    assert seen == [("inv-42", "4bf92f3577b34da6a3ce929d0e0e4736")]  # the worker's invocation id and trace
 
 
 def test_object_events_queue_settings_and_always_ready_groups() -> None:

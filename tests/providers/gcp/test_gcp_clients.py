@@ -8,18 +8,14 @@ from typing import Any
 
 import pytest
 
+from portable.runtime import ItemExists
 from portable.runtime.errors import ConfigError
 from providers.gcp.clients import (
+    BACKENDS,
     FirestoreTable,
     GcsBucket,
-    ItemExists,
     PubSubTopic,
     SecretManagerSecret,
-    make_bucket,
-    make_queue,
-    make_secret,
-    make_table,
-    make_topic,
 )
 from providers.gcp.documents import document_id
 
@@ -48,7 +44,7 @@ def receipts(gcs: Any) -> GcsBucket:
         gcs.create_bucket(bucket)
     for blob in gcs.list_blobs(bucket):
         blob.delete()
-    return make_bucket("receipts", {"kind": "bucket", "access": "read_write", "id": "orders-receipts-1a2b",
+    return BACKENDS["bucket"]("receipts", {"kind": "bucket", "access": "read_write", "id": "orders-receipts-1a2b",
                                     "project": "test-project"})
 
 
@@ -100,12 +96,12 @@ def _table_link(collection: str, *, sort_key: str | None = None, ttl: str | None
 
 @pytest.fixture
 def orders(firestore_host: str, request: pytest.FixtureRequest) -> FirestoreTable:
-    return make_table("orders", _table_link(f"orders-{request.node.name[:40]}", sort_key="placed"))
+    return BACKENDS["table"]("orders", _table_link(f"orders-{request.node.name[:40]}", sort_key="placed"))
 
 
 @pytest.fixture
 def profiles(firestore_host: str, request: pytest.FixtureRequest) -> FirestoreTable:
-    return make_table("profiles", _table_link(f"profiles-{request.node.name[:40]}", ttl="expires"))
+    return BACKENDS["table"]("profiles", _table_link(f"profiles-{request.node.name[:40]}", ttl="expires"))
 
 
 def test_table_put_get_delete(profiles: FirestoreTable) -> None:
@@ -180,7 +176,7 @@ def test_document_ids_are_unambiguous_and_legal() -> None:
 
 
 def test_queue_send_puts_data_and_attributes_on_the_wire(pubsub_stub: Any) -> None:
-    jobs = make_queue("jobs", {"kind": "queue", "access": "send", "id": "projects/test-project/topics/orders-jobs"})
+    jobs = BACKENDS["queue"]("jobs", {"kind": "queue", "access": "send", "id": "projects/test-project/topics/orders-jobs"})
     message_id = jobs.send(b'{"order": 1}', {"traceparent": TRACEPARENT, "content-type": "application/json"})
     assert message_id == "1000"
     (request,) = pubsub_stub.requests
@@ -191,7 +187,7 @@ def test_queue_send_puts_data_and_attributes_on_the_wire(pubsub_stub: Any) -> No
 
 
 def test_topic_publish_returns_each_message_id(pubsub_stub: Any) -> None:
-    events = make_topic("events", {"kind": "topic", "access": "publish", "id": "projects/p/topics/orders-events"})
+    events = BACKENDS["topic"]("events", {"kind": "topic", "access": "publish", "id": "projects/p/topics/orders-events"})
     assert isinstance(events, PubSubTopic)
     assert [events.publish(b"1"), events.publish(b"2", None)] == ["1000", "1001"]
     assert [m.data for r in pubsub_stub.requests for m in r.messages] == [b"1", b"2"]
@@ -202,7 +198,7 @@ def test_topic_publish_returns_each_message_id(pubsub_stub: Any) -> None:
 
 def test_secret_reads_the_variable_cloud_run_fills(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PORTABLE_SECRET_API_KEY", "from-env")
-    secret = make_secret("api-key", {"kind": "secret", "access": "read", "id": "projects/p/secrets/x",
+    secret = BACKENDS["secret"]("api-key", {"kind": "secret", "access": "read", "id": "projects/p/secrets/x",
                                      "env": "PORTABLE_SECRET_API_KEY"})
     assert secret.value() == "from-env"
 

@@ -141,6 +141,13 @@ def test_legacy_background_events_are_rejected_by_name(name: str) -> None:
         gcp.legacy_check(fixture(name))
 
 
+@pytest.mark.parametrize("name", ["gcf-legacy-pubsub-background-event.json", "gcf-legacy-storage-background-event.json"])
+def test_a_legacy_event_posted_to_an_event_endpoint_gets_a_400_naming_it(name: str) -> None:
+    app, calls = recording()
+    status, _, body = call(app, environ("POST", contract.event_path("topic", "shop-topic"), raw(name)))
+    assert status.startswith("400") and b"1st-gen background event" in body and not calls
+
+
 def test_every_gcp_fixture_is_covered() -> None:
     covered = set(PUSH_CASES) | set(STRUCTURED_PUBSUB) | {
         "eventarc-storage-finalized-structured.json", "eventarc-storage-finalized-structured-workflows.json",

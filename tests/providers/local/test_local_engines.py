@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from portable.runtime import ItemExists
 from providers.local import secrets
 from providers.local.buckets import BadObjectKey, BucketStore, NoSuchKey
-from providers.local.tables import BadKey, ItemExists, TableSchema, TableStore
+from providers.local.tables import BadKey, TableSchema, TableStore
 
 
 @pytest.fixture

@@ -159,7 +159,7 @@ def test_tables_through_the_runtime_client(project: Project) -> None:
         assert [o["order_id"] for o in orders.query("ada")] == ["2023-12", "2024-01", "2024-02"]
         assert [o["order_id"] for o in orders.query("ada", sort_prefix="2024")] == ["2024-01", "2024-02"]
         assert orders.get({"customer": "bob", "order_id": "2024-01"}) == {"customer": "bob", "order_id": "2024-01", "total": 9}
-        from providers.local.tables import ItemExists
+        from portable.runtime import ItemExists
 
         with pytest.raises(ItemExists, match="table 'orders' already has an item with key customer='ada', order_id='2024-01'"):
             orders.put({"customer": "ada", "order_id": "2024-01"}, if_not_exists=True)
