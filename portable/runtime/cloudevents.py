@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from portable.runtime.http import b64encode, is_text_type
+from portable.runtime.http import is_text_type
+from portable.runtime.payload import b64encode
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -7,6 +7,7 @@ import json as _json
 from portable.runtime import UNSET as _UNSET
 from portable.runtime.errors import MalformedEvent
 from portable.runtime.multidict import Headers, MultiDict
+from portable.runtime.payload import Payload
 from portable.runtime.urlcode import parse_cookie_header, parse_cookie_list
 
 TYPE_CHECKING = False
@@ -33,27 +34,7 @@ def is_text_type(content_type: str | None) -> bool:
     return ct.startswith(TEXT_TYPES) or "+json" in ct or "+xml" in ct
 
 
-_a2b_base64: Any = None
-
-
-def b64decode(text: str | bytes) -> bytes:
-    """Strict base64 decoding (``binascii`` is imported on first use)."""
-    global _a2b_base64
-    decode = _a2b_base64
-    if decode is None:
-        from binascii import a2b_base64 as decode
-
-        _a2b_base64 = decode
-    return decode(text, strict_mode=True)  # type: ignore[no-any-return]
-
-
-def b64encode(data: bytes) -> str:
-    from binascii import b2a_base64
-
-    return b2a_base64(data, newline=False).decode()
-
-
-class HttpRequest:
+class HttpRequest(Payload):
     """An HTTP request.
 
     ``query`` is a :class:`MultiDict`, ``headers`` a case-insensitive multi-valued :class:`Headers`,
@@ -84,6 +65,7 @@ class HttpRequest:
         "route",
         "source_ip",
     )
+    _what = "HTTP request"
 
     def __init__(
         self,
@@ -140,49 +122,6 @@ class HttpRequest:
                 raise MalformedEvent("HTTP request", "cookies", "a list of 'name=value' strings") from None
             self._cookies = cookies
         return cookies
-
-    @property
-    def body(self) -> bytes:
-        """The request body as bytes (base64 bodies are decoded)."""
-        body = self._body
-        if body is None:
-            src = self._body_src
-            try:
-                if src is None:
-                    body = b""
-                elif self._b64:
-                    body = b64decode(src)
-                elif isinstance(src, str):
-                    body = src.encode()
-                else:
-                    body = bytes(src)
-            except (TypeError, ValueError, UnicodeError):  # binascii.Error is a ValueError
-                raise MalformedEvent("HTTP request", "body", "valid (base64) text") from None
-            self._body = body
-        return body
-
-    @property
-    def text(self) -> str:
-        """The body decoded as UTF-8."""
-        src = self._body_src
-        if type(src) is str and not self._b64:
-            return src
-        try:
-            return self.body.decode()
-        except UnicodeDecodeError:
-            raise MalformedEvent("HTTP request", "body", "UTF-8 text") from None
-
-    def json(self) -> Any:
-        """The body parsed as JSON (a malformed body raises ``MalformedEvent``: a 400 answer)."""
-        value = self._json
-        if value is _UNSET:
-            src = self._body_src
-            try:
-                value = _loads(src if type(src) is str and not self._b64 else self.body)
-            except ValueError:  # JSONDecodeError and UnicodeDecodeError
-                raise MalformedEvent("HTTP request", "body", "valid JSON") from None
-            self._json = value
-        return value
 
     def to_cloudevent(self) -> dict[str, Any]:
         """This request as a CloudEvents 1.0 dict (type ``portable.http.request``)."""

@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-import json as _json
-
 from portable.runtime import UNSET as _UNSET
 from portable.runtime.errors import MalformedEvent
+from portable.runtime.payload import Payload
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from datetime import datetime
     from typing import Any
-
-_loads = _json.loads
-
-
-_b64decode: Any = None
-
-
-def _load_b64decode() -> Any:
-    global _b64decode
-    from portable.runtime.http import b64decode
-
-    _b64decode = b64decode
-    return b64decode
-
 
 def attempt_number(value: object, what: str = "message") -> int | None:
     """A delivery attempt / receive count as delivered (int or digits) -> int."""
@@ -37,7 +22,7 @@ def attempt_number(value: object, what: str = "message") -> int | None:
         raise MalformedEvent(what, "delivery attempt", "an integer") from None
 
 
-class Message:
+class Message(Payload):
     """A message from a queue or a topic.
 
     ``body`` is bytes (``text`` and ``json()`` decode it), ``attributes`` the string attributes the
@@ -111,49 +96,6 @@ class Message:
             from portable.runtime.times import parse_time
 
             value = self._enqueued = parse_time(value, self._what, "enqueued time")
-        return value
-
-    @property
-    def body(self) -> bytes:
-        """The message body as bytes."""
-        body = self._body
-        if body is None:
-            src = self._body_src
-            try:
-                if src is None:
-                    body = b""
-                elif self._b64:
-                    body = (_b64decode or _load_b64decode())(src)
-                elif isinstance(src, str):
-                    body = src.encode()
-                else:
-                    body = bytes(src)
-            except (TypeError, ValueError, UnicodeError):  # binascii.Error is a ValueError
-                raise MalformedEvent(self._what, "body", "valid (base64) text") from None
-            self._body = body
-        return body
-
-    @property
-    def text(self) -> str:
-        """The body decoded as UTF-8."""
-        src = self._body_src
-        if type(src) is str and not self._b64:
-            return src
-        try:
-            return self.body.decode()
-        except UnicodeDecodeError:
-            raise MalformedEvent(self._what, "body", "UTF-8 text") from None
-
-    def json(self) -> Any:
-        """The body parsed as JSON."""
-        value = self._json
-        if value is _UNSET:
-            src = self._body_src
-            try:
-                value = _loads(src if type(src) is str and not self._b64 else self.body)
-            except ValueError:
-                raise MalformedEvent(self._what, "body", "valid JSON") from None
-            self._json = value
         return value
 
     def to_cloudevent(self) -> dict[str, Any]:

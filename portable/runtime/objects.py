@@ -75,6 +75,26 @@ class ObjectEvent:
             value = self._time = parse_time(self._time_src, "object event", "time")
         return value
 
+    def wanted_by(self, filters: object) -> bool:
+        """True when one of a trigger's ``filters`` (a bucket link's ``triggers`` entry: a list of
+        ``{"events": [...], "prefix": str, "suffix": str}``) takes this event; no filters take everything.
+        For platforms that cannot filter object names themselves (Eventarc).
+
+        >>> e = ObjectEvent("receipts", "r/1.json", "created")
+        >>> e.wanted_by([{"events": ["created"], "prefix": "r/", "suffix": ".json"}]), e.wanted_by([{"prefix": "x/"}])
+        (True, False)
+        """
+        if not isinstance(filters, list) or not filters:
+            return True
+        key = self.key
+        for f in filters:
+            if not isinstance(f, dict):
+                return True  # a filter this runtime cannot read: deliver rather than drop
+            events = f.get("events") or (CREATED, DELETED)
+            if self.action in events and key.startswith(f.get("prefix") or "") and key.endswith(f.get("suffix") or ""):
+                return True
+        return False
+
     def to_cloudevent(self) -> dict[str, Any]:
         """This event as a CloudEvents 1.0 dict (type ``portable.object.created`` / ``.deleted``)."""
         from portable.runtime.cloudevents import cloudevent

@@ -21,8 +21,9 @@ from portable.runtime import UNSET as _UNSET
 from portable.runtime.context import from_xray
 from portable.runtime.dispatch import Function
 from portable.runtime.errors import EventError, HandlerFailed, MalformedEvent, UnsupportedEvent
-from portable.runtime.http import HttpRequest, HttpResponse, b64encode
+from portable.runtime.http import HttpRequest, HttpResponse
 from portable.runtime.multidict import Headers, MultiDict
+from portable.runtime.payload import b64encode
 from portable.runtime.urlcode import unquote, unquote_plus
 
 TYPE_CHECKING = False

@@ -16,8 +16,9 @@ import json
 from portable.runtime.context import from_cloud_trace
 from portable.runtime.dispatch import Function
 from portable.runtime.errors import EventError, MalformedEvent, UnsupportedEvent
-from portable.runtime.http import HttpRequest, HttpResponse, b64decode
+from portable.runtime.http import HttpRequest, HttpResponse
 from portable.runtime.multidict import Headers
+from portable.runtime.payload import b64decode
 from providers.gcp.contract import EVENT_KINDS, EVENT_PREFIX, EVENT_TOKEN_ENV
 
 TYPE_CHECKING = False
@@ -411,6 +412,8 @@ class CloudRunApp:
             if trigger == "message":
                 fn.message(neutral, ctx)  # type: ignore[arg-type]
             elif trigger == "object":
+                if not _wanted(fn, neutral):  # type: ignore[arg-type]
+                    return _done(200, start_response)  # outside the trigger's prefix/suffix/events: acknowledged
                 fn.object_event(neutral, ctx)  # type: ignore[arg-type]
             else:
                 fn.schedule(neutral, ctx)  # type: ignore[arg-type]
@@ -446,6 +449,13 @@ class CloudRunApp:
             f"CloudEvent type {event.type!r} is not a portable trigger; portable reads Pub/Sub "
             "messagePublished and Cloud Storage object finalized/deleted events"
         )
+
+
+def _wanted(fn: Function, event: ObjectEvent) -> bool:
+    """Whether the function's object triggers on the event's bucket take it (Eventarc cannot filter
+    object names, so the deploy side lists the filters in the bucket's PORTABLE_LINKS entry)."""
+    link = fn.links.get(event.bucket)
+    return event.wanted_by(link.get("triggers") if isinstance(link, dict) else None)
 
 
 app = CloudRunApp()

@@ -39,22 +39,8 @@ from providers.azure.deploy.options import native_args
 from providers.azure.deploy.wiring import Grant, Resources, wire
 from providers.azure.function_app import Sources, always_ready_groups
 
-INSTANCE_MEMORY = (512, 2048, 4096)
-"""Flex Consumption instance sizes (MB)."""
 DEFAULT_MAX_INSTANCES = 100
 _EVENT_TYPES = {"created": "Microsoft.Storage.BlobCreated", "deleted": "Microsoft.Storage.BlobDeleted"}
-
-
-def instance_memory(function: Function) -> int:
-    """The smallest Flex instance size that holds the function's memory."""
-    for size in INSTANCE_MEMORY:
-        if function.memory <= size:
-            return size
-    raise PortableError(
-        f"Function {function.name!r}: memory {function.memory} MB is above the largest Flex Consumption "
-        f"instance ({INSTANCE_MEMORY[-1]} MB)",
-        hint=f"Use memory <= {INSTANCE_MEMORY[-1]} for Azure.",
-    )
 
 
 class AzureFunction(AzureComponent):
@@ -107,7 +93,7 @@ class AzureFunction(AzureComponent):
         if package is not None:
             settings["PORTABLE_PACKAGE_SHA256"] = package.sha256
         scale: dict[str, Any] = {
-            "instance_memory_mb": instance_memory(function),
+            "instance_memory_mb": function.memory,  # one of the Flex sizes: stack.check("azure") holds to them
             "maximum_instance_count": function.max_instances or DEFAULT_MAX_INSTANCES,
         }
         if function.min_instances:

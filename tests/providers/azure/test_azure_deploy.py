@@ -209,15 +209,19 @@ def test_queue_and_poison_queue(plan: Synth) -> None:
 
 
 def test_memory_scaling_and_always_ready() -> None:
-    plan = synth(orders_stack(memory=1024, min_instances=2, max_instances=40), ROOT / "examples/orders")
+    plan = synth(orders_stack(memory=2048, min_instances=2, max_instances=40), ROOT / "examples/orders")
     config = plan.one("azure-native:web:WebApp", "orders-function-api-app")["functionAppConfig"]
     assert config["scaleAndConcurrency"] == {"instanceMemoryMB": 2048, "maximumInstanceCount": 40,
                                              "alwaysReady": [{"name": "http", "instanceCount": 2}]}
 
 
-def test_memory_above_flex_sizes_is_refused() -> None:
-    with pytest.raises(PortableError, match="Function 'api': memory 5000 MB is above the largest Flex"):
-        synth(orders_stack(memory=5000), ROOT / "examples/orders")
+@pytest.mark.parametrize("memory", [1024, 5000])
+def test_memory_other_than_a_flex_size_is_refused_before_anything_is_built(memory: int) -> None:
+    from portable.errors import StackInvalid
+    from portable.plan import plan_stack
+
+    with pytest.raises(StackInvalid, match=f"Function 'api': Azure Flex Consumption allows memory 512, 2048 or 4096 MB; got {memory}"):
+        plan_stack(orders_stack(memory=memory), "azure", ROOT / "examples/orders")
 
 
 def test_options_are_deep_merged_and_checked() -> None:

@@ -99,6 +99,23 @@ def test_structured_pubsub_cloudevents(name: str) -> None:
 
 
 # -------------------------------------------------------------------------------------- Storage ----
+@pytest.mark.parametrize(("filters", "delivered"), [
+    ([{"events": ["created"], "prefix": "folder/", "suffix": ".cs"}], True),
+    ([{"events": ["created"], "prefix": "other/", "suffix": ""}], False),
+    ([{"events": ["deleted"], "prefix": "", "suffix": ""}], False),
+    ([{"events": ["created"], "prefix": "", "suffix": ".txt"}, {"events": ["created"], "prefix": "fold", "suffix": ""}], True),
+])
+def test_object_events_outside_the_trigger_filters_are_acknowledged_unhandled(filters: list[Any], delivered: bool) -> None:
+    calls: list[Any] = []
+    links = {"uploads": {"kind": "bucket", "access": "trigger", "id": "some-bucket", "triggers": filters}}
+    app = gcp.CloudRunApp(Function("fn", lambda event, ctx: calls.append(event), provider="gcp", links=links,
+                                   log_level="off"))
+    env = environ("POST", contract.event_path("bucket", "uploads"), raw("eventarc-storage-finalized-structured.json"),
+                  {"content-type": "application/cloudevents+json"})
+    assert call(app, env)[0] == "200 OK"
+    assert [(e.bucket, e.key) for e in calls] == ([("uploads", "folder/Test.cs")] if delivered else [])
+
+
 def test_storage_events() -> None:
     structured = gcp.structured_cloudevent(fixture("eventarc-storage-finalized-structured.json")).object_event("uploads")
     assert (structured.bucket, structured.physical_bucket, structured.key, structured.action, structured.size,
