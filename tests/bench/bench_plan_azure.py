@@ -13,9 +13,7 @@ A benchmark, not a test: nothing is asserted.
 
 from __future__ import annotations
 
-import argparse
 import json
-import statistics
 import sys
 import time
 import uuid
@@ -26,8 +24,10 @@ import pulumi
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "bench"))
 
-from portable.model import Http, Stack  # noqa: E402
+from plan_compare import bench_stack, compare  # noqa: E402
+
 from portable.plan import run_program  # noqa: E402
 from providers.azure.mocks import AzureCloud  # noqa: E402
 
@@ -39,19 +39,8 @@ ROLES = {
 }
 
 
-def portable_stack(count: int) -> Stack:
-    stack = Stack("bench")
-    items = stack.table("items")
-    files = stack.bucket("files")
-    for i in range(count):
-        jobs = stack.queue(f"jobs-{i}")
-        stack.function(f"fn-{i}", handler="app:handle", triggers=[Http("GET", f"/items{i}"), jobs.trigger()],
-                       links=[items.read_write(), files.write()])
-    return stack
-
-
 def portable_program(count: int) -> Callable[[], None]:
-    stack = portable_stack(count)
+    stack = bench_stack(count)
 
     def program() -> None:
         from providers.azure.deploy.program import deploy_stack
@@ -156,27 +145,6 @@ def run(program: Callable[[], None]) -> tuple[float, int]:
     return time.perf_counter() - start, len(recording.registrations)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--functions", type=int, default=100)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-    programs = {"portable": portable_program(args.functions), "azure-native": handwritten_program(args.functions)}
-    for program in programs.values():  # warm-up: imports, first-call caches
-        run(program)
-    times: dict[str, list[float]] = {name: [] for name in programs}
-    counts: dict[str, int] = {}
-    for _ in range(args.repeat):
-        for name, program in programs.items():
-            elapsed, counts[name] = run(program)
-            times[name].append(elapsed)
-    medians = {name: statistics.median(values) for name, values in times.items()}
-    for name in programs:
-        print(f"{name:>13}: {medians[name] * 1000:8.0f} ms median of {args.repeat}, {counts[name]} resources "
-              f"({counts[name] and medians[name] / counts[name] * 1e6:.0f} us/resource)")
-    print(f"portable / azure-native: {medians['portable'] / medians['azure-native']:.2f}x "
-          f"({args.functions} functions, each: HTTP route + queue trigger + 2 links)")
-
-
 if __name__ == "__main__":
-    main()
+    compare((__doc__ or "").splitlines()[0], "azure-native",
+            lambda n: {"portable": portable_program(n), "azure-native": handwritten_program(n)}, run, repeat=3)

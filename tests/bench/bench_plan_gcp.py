@@ -14,9 +14,7 @@ A benchmark, not a test: nothing is asserted.
 
 from __future__ import annotations
 
-import argparse
 import json
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -28,8 +26,10 @@ from pulumi.runtime.mocks import MockMonitor
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "bench"))
 
-from portable.model import Http, Stack  # noqa: E402
+from plan_compare import bench_stack, compare  # noqa: E402
+
 from providers.gcp.mocks import GcpMocks  # noqa: E402
 
 PROJECT, REGION = "bench-project", "europe-west1"
@@ -38,19 +38,8 @@ IMAGE = f"{REGION}-docker.pkg.dev/serverless-runtimes/google-22-full/runtimes/py
 ARGS = ["-m", "gunicorn", "--workers", "1", "--threads", "8", "--timeout", "0", "providers.gcp.runtime:app"]
 
 
-def portable_stack(count: int) -> Stack:
-    stack = Stack("bench")
-    items = stack.table("items")
-    files = stack.bucket("files")
-    for i in range(count):
-        jobs = stack.queue(f"jobs-{i}")
-        stack.function(f"fn-{i}", handler="app:handle", triggers=[Http("GET", f"/items{i}"), jobs.trigger()],
-                       links=[items.read_write(), files.write()])
-    return stack
-
-
 def portable_program(count: int) -> Callable[[], None]:
-    stack = portable_stack(count)
+    stack = bench_stack(count)
 
     def program() -> None:
         from providers.gcp.deploy import deploy
@@ -158,27 +147,6 @@ def run(program: Callable[[], None]) -> tuple[float, int]:
     return time.perf_counter() - start, mocks.count
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--functions", type=int, default=100)
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
-    programs = {"portable": portable_program(args.functions), "pulumi-gcp": handwritten_program(args.functions)}
-    for program in programs.values():  # warm-up: imports, first-call caches
-        run(program)
-    times: dict[str, list[float]] = {name: [] for name in programs}
-    counts: dict[str, int] = {}
-    for _ in range(args.repeat):
-        for name, program in programs.items():
-            elapsed, counts[name] = run(program)
-            times[name].append(elapsed)
-    medians = {name: statistics.median(values) for name, values in times.items()}
-    for name in programs:
-        print(f"{name:>11}: {medians[name] * 1000:8.0f} ms median of {args.repeat}, {counts[name]} resources "
-              f"({counts[name] and medians[name] / counts[name] * 1e6:.0f} us/resource)")
-    print(f"portable / pulumi-gcp: {medians['portable'] / medians['pulumi-gcp']:.2f}x "
-          f"({args.functions} functions, each: HTTP route + queue trigger + 2 links)")
-
-
 if __name__ == "__main__":
-    main()
+    compare((__doc__ or "").splitlines()[0], "pulumi-gcp",
+            lambda n: {"portable": portable_program(n), "pulumi-gcp": handwritten_program(n)}, run, repeat=5)
