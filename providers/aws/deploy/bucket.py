@@ -17,9 +17,9 @@ import pulumi_aws as aws
 
 from portable.model import Bucket as BucketModel
 from portable.model import ObjectTrigger
+from portable.native import native_args
 from providers.aws.deploy.component import LinkedResource
 from providers.aws.deploy.names import Names
-from providers.aws.deploy.options import native_args
 
 if TYPE_CHECKING:
     from providers.aws.deploy.function import Function
@@ -52,7 +52,7 @@ class Bucket(LinkedResource):
     ) -> None:
         super().__init__(name, opts)
         args = native_args(
-            f"Bucket {name!r}", aws.s3.Bucket, {"bucket_prefix": names.bucket_prefix(name), "force_destroy": False},
+            "aws", f"Bucket {name!r}", aws.s3.Bucket, {"bucket_prefix": names.bucket_prefix(name), "force_destroy": False},
             bucket.options, reserved=_RESERVED,
         )
         self.bucket = aws.s3.Bucket(name, **args, opts=self.child())

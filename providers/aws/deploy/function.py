@@ -22,10 +22,10 @@ from portable.deploy import runtime_environment
 from portable.errors import PortableError
 from portable.model import Function as FunctionModel
 from portable.model import QueueTrigger, TopicTrigger
+from portable.native import native_args
 from providers.aws.contract import LAMBDA_HANDLER, SQS_RESPONSE_TYPES
 from providers.aws.deploy.component import AwsComponent, LinkedResource
 from providers.aws.deploy.names import Names
-from providers.aws.deploy.options import native_args
 from providers.aws.deploy.policies import XRAY_POLICY_ARN, grant_policy, trust_policy
 from providers.aws.deploy.queue import DEAD_LETTER_RETENTION, encrypted_queue
 from providers.aws.limits import LIMITS
@@ -194,7 +194,7 @@ class Function(AwsComponent):
         if function.min_instances:
             derived["publish"] = True
         subject = f"Function {function.name!r}"
-        args = native_args(subject, aws.lambda_.Function, derived, function.options, reserved=_RESERVED)
+        args = native_args("aws", subject, aws.lambda_.Function, derived, function.options, reserved=_RESERVED)
         if args["architectures"] != [function.architecture]:
             raise PortableError(
                 f"{subject}: options['aws']['architectures'] is {args['architectures']!r}, but the function's "

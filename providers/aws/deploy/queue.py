@@ -9,9 +9,9 @@ import pulumi
 import pulumi_aws as aws
 
 from portable.model import Queue as QueueModel
+from portable.native import native_args
 from providers.aws.deploy.component import LinkedResource
 from providers.aws.deploy.names import Names
-from providers.aws.deploy.options import native_args
 
 DEAD_LETTER_RETENTION = 1_209_600
 """Seconds a dead letter is kept: 14 days, SQS's maximum."""
@@ -63,7 +63,7 @@ class Queue(LinkedResource):
             derived["redrive_policy"] = self.dead_letter.arn.apply(
                 lambda arn: json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": receives})
             )
-        args = native_args(f"Queue {name!r}", aws.sqs.Queue, derived, queue.options, reserved=_RESERVED)
+        args = native_args("aws", f"Queue {name!r}", aws.sqs.Queue, derived, queue.options, reserved=_RESERVED)
         self.queue = encrypted_queue(name, names.of("queue", name), self.child(), **args)
         self.arn = self.queue.arn
         self.link = {"id": self.queue.url, "arn": self.queue.arn}

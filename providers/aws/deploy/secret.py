@@ -8,9 +8,9 @@ import pulumi
 import pulumi_aws as aws
 
 from portable.model import Secret as SecretModel
+from portable.native import native_args
 from providers.aws.deploy.component import LinkedResource
 from providers.aws.deploy.names import Names
-from providers.aws.deploy.options import native_args
 
 RECOVERY_WINDOW_DAYS = 7
 
@@ -38,7 +38,7 @@ class Secret(LinkedResource):
             "description": secret.description or None,
             "recovery_window_in_days": RECOVERY_WINDOW_DAYS,
         }
-        args = native_args(f"Secret {name!r}", aws.secretsmanager.Secret, derived, secret.options, reserved=_RESERVED)
+        args = native_args("aws", f"Secret {name!r}", aws.secretsmanager.Secret, derived, secret.options, reserved=_RESERVED)
         self.secret = aws.secretsmanager.Secret(name, **args, opts=self.child())
         self.version: aws.secretsmanager.SecretVersion | None = None
         if value is not None:

@@ -8,9 +8,9 @@ import pulumi
 import pulumi_aws as aws
 
 from portable.model import Table as TableModel
+from portable.native import native_args
 from providers.aws.deploy.component import LinkedResource
 from providers.aws.deploy.names import Names
-from providers.aws.deploy.options import native_args
 
 _RESERVED = {
     "name": "The table's physical name is derived from the stack and table names.",
@@ -41,7 +41,7 @@ class Table(LinkedResource):
         }
         if table.ttl_attribute is not None:
             derived["ttl"] = {"attribute_name": table.ttl_attribute, "enabled": True}
-        args = native_args(f"Table {name!r}", aws.dynamodb.Table, derived, table.options, reserved=_RESERVED)
+        args = native_args("aws", f"Table {name!r}", aws.dynamodb.Table, derived, table.options, reserved=_RESERVED)
         self.table = aws.dynamodb.Table(name, **args, opts=self.child())
         self.arn = self.table.arn
         self.link = {"id": self.table.name, "arn": self.table.arn, "key": table.key, "sort_key": table.sort_key}

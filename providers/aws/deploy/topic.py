@@ -6,9 +6,9 @@ import pulumi
 import pulumi_aws as aws
 
 from portable.model import Topic as TopicModel
+from portable.native import native_args
 from providers.aws.deploy.component import LinkedResource
 from providers.aws.deploy.names import Names
-from providers.aws.deploy.options import native_args
 
 MANAGED_KEY = "alias/aws/sns"
 
@@ -25,7 +25,7 @@ class Topic(LinkedResource):
     ) -> None:
         super().__init__(name, opts)
         args = native_args(
-            f"Topic {name!r}", aws.sns.Topic,
+            "aws", f"Topic {name!r}", aws.sns.Topic,
             {"name": names.of("topic", name), "kms_master_key_id": MANAGED_KEY}, topic.options, reserved=_RESERVED,
         )
         self.topic = aws.sns.Topic(name, **args, opts=self.child())

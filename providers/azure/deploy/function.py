@@ -30,12 +30,12 @@ from pulumi_azure_native import eventgrid, storage, web
 from portable.deploy import runtime_environment
 from portable.errors import PortableError
 from portable.model import Function, ObjectTrigger, Stack
+from portable.native import native_args
 from portable.runtime import env
 from providers.azure.deploy import roles
 from providers.azure.deploy.component import AzureComponent
 from providers.azure.deploy.foundation import Foundation
 from providers.azure.deploy.names import Names
-from providers.azure.deploy.options import native_args
 from providers.azure.deploy.wiring import Grant, Resources, wire
 from providers.azure.function_app import Sources, always_ready_groups
 
@@ -123,7 +123,7 @@ class AzureFunction(AzureComponent):
                 "http20_enabled": True,
             },
         }
-        args = native_args(f"Function {function.name!r}", web.WebApp, derived, function.options)
+        args = native_args("azure", f"Function {function.name!r}", web.WebApp, derived, function.options)
         depends = [self.package] if self.package is not None else []
         self.app = web.WebApp(f"{name}-app", **args, opts=self.child(depends_on=depends))
         for policy, resource in (("scm", web.WebAppScmAllowed), ("ftp", web.WebAppFtpAllowed)):

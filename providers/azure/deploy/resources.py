@@ -15,10 +15,10 @@ from pulumi_azure_native import keyvault, servicebus, storage
 from portable.deploy import secret_value
 from portable.errors import PortableError
 from portable.model import Bucket, Function, Queue, Secret, Table, Topic
+from portable.native import native_args
 from providers.azure.deploy.component import LinkedResource
 from providers.azure.deploy.foundation import Foundation
 from providers.azure.deploy.names import Names
-from providers.azure.deploy.options import native_args
 
 
 class AzureBucket(LinkedResource):
@@ -29,7 +29,7 @@ class AzureBucket(LinkedResource):
     def __init__(self, name: str, bucket: Bucket, *, base: Foundation, names: Names,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(name, opts)
-        args = native_args(f"Bucket {bucket.name!r}", storage.BlobContainer, {
+        args = native_args("azure", f"Bucket {bucket.name!r}", storage.BlobContainer, {
             "resource_group_name": base.resource_group.name,
             "account_name": base.data_account.name,
             "container_name": names.container(bucket.name),
@@ -51,7 +51,7 @@ class AzureQueue(LinkedResource):
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(name, opts)
         physical = names.queue(queue.name)
-        args = native_args(f"Queue {queue.name!r}", storage.Queue, {
+        args = native_args("azure", f"Queue {queue.name!r}", storage.Queue, {
             "resource_group_name": base.resource_group.name,
             "account_name": base.data_account.name,
             "queue_name": physical,
@@ -82,7 +82,7 @@ class AzureTable(LinkedResource):
     def __init__(self, name: str, table: Table, *, base: Foundation, names: Names,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(name, opts)
-        args = native_args(f"Table {table.name!r}", storage.Table, {
+        args = native_args("azure", f"Table {table.name!r}", storage.Table, {
             "resource_group_name": base.resource_group.name,
             "account_name": base.data_account.name,
             "table_name": names.table(table.name),
@@ -106,7 +106,7 @@ class AzureTopic(LinkedResource):
         if base.service_bus is None:
             raise PortableError("the Azure foundation has no Service Bus namespace although the stack has topics")
         group = base.resource_group.name
-        args = native_args(f"Topic {topic.name!r}", servicebus.Topic, {
+        args = native_args("azure", f"Topic {topic.name!r}", servicebus.Topic, {
             "resource_group_name": group,
             "namespace_name": base.service_bus.name,
             "topic_name": names.topic(topic.name),
@@ -151,7 +151,7 @@ class AzureSecret(LinkedResource):
         self.uri = pulumi.Output.concat(base.key_vault.properties.vault_uri, "secrets/", physical)
         self.scope = pulumi.Output.concat(base.key_vault.id, "/secrets/", physical)
         if value is not None:
-            args = native_args(f"Secret {secret.name!r}", keyvault.Secret, {
+            args = native_args("azure", f"Secret {secret.name!r}", keyvault.Secret, {
                 "resource_group_name": base.resource_group.name,
                 "vault_name": base.key_vault.name,
                 "secret_name": physical,

@@ -1,8 +1,8 @@
-"""The base of every Google Cloud component, and the ``options["gcp"]`` escape hatch."""
+"""The base of every Google Cloud component."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import pulumi
@@ -33,24 +33,3 @@ class GcpComponent(pulumi.ComponentResource):
 
     def child(self, *depends_on: pulumi.Resource, **options: Any) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(parent=self, depends_on=[*self._apis, *depends_on], **options)
-
-
-def merged(args: dict[str, Any], options: Mapping[Any, Mapping[str, Any]]) -> dict[str, Any]:
-    """``args`` with the object's ``options["gcp"]`` merged in: nested mappings merge key by key, any
-    other value replaces the default.
-
-    >>> merged({"location": "EU", "versioning": {"enabled": False}},
-    ...        {"gcp": {"versioning": {"enabled": True}, "labels": {"team": "a"}}})
-    {'location': 'EU', 'versioning': {'enabled': True}, 'labels': {'team': 'a'}}
-    """
-    return _deep(args, options.get("gcp") or {})
-
-
-def _deep(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for key, value in extra.items():
-        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
-            out[key] = _deep(dict(out[key]), value)
-        else:
-            out[key] = value
-    return out

@@ -32,11 +32,12 @@ import pulumi_random
 from portable.deploy import runtime_environment
 from portable.errors import PortableError
 from portable.model import Function as FunctionModel
+from portable.native import native_args
 from portable.runtime import env
 from providers.gcp import contract
 from providers.gcp.deploy import names
 from providers.gcp.deploy.code import CodeArchive
-from providers.gcp.deploy.component import GcpComponent, merged
+from providers.gcp.deploy.component import GcpComponent
 from providers.gcp.deploy.grants import grant
 from providers.gcp.deploy.notes import Notes
 from providers.gcp.deploy.project import Project
@@ -113,7 +114,7 @@ class Function(GcpComponent):
                 "envs": self._environment(model, describe, self.event_token),
             }],
         }
-        args = merged({
+        args = native_args("gcp", f"Function {model.name!r}", gcp.cloudrunv2.Service, {
             "name": names.service_name(stack, model.name), "project": settings.project, "location": settings.region,
             "ingress": "INGRESS_TRAFFIC_ALL" if model.http_triggers else "INGRESS_TRAFFIC_INTERNAL_ONLY",
             "deletion_protection": False, "template": template,

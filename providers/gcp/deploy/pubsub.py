@@ -20,8 +20,9 @@ import pulumi_gcp as gcp
 
 from portable.model import Queue as QueueModel
 from portable.model import Topic as TopicModel
+from portable.native import native_args
 from providers.gcp.deploy import names
-from providers.gcp.deploy.component import GcpComponent, merged
+from providers.gcp.deploy.component import GcpComponent
 from providers.gcp.deploy.project import Project
 from providers.gcp.deploy.settings import GcpSettings
 
@@ -51,8 +52,8 @@ class Queue(GcpComponent):
         self.model = model
         self.project = project
         self.subscription_name = names.physical(stack, model.name)
-        self.topic = gcp.pubsub.Topic(model.name, opts=self.child(), **merged(
-            {"name": names.physical(stack, model.name), "project": settings.project}, model.options))
+        self.topic = gcp.pubsub.Topic(model.name, opts=self.child(), **native_args(
+            "gcp", f"Queue {model.name!r}", gcp.pubsub.Topic, {"name": names.physical(stack, model.name), "project": settings.project}, model.options))
         self.dead_letter_topic = self.dead_letter_subscription = None
         if model.dead_letter_after is not None:
             self.dead_letter_topic = gcp.pubsub.Topic(
@@ -106,8 +107,8 @@ class Topic(GcpComponent):
         super().__init__(model.name, apis=apis, opts=opts)
         self.stack = stack
         self.settings = settings
-        self.topic = gcp.pubsub.Topic(model.name, opts=self.child(), **merged(
-            {"name": names.physical(stack, model.name), "project": settings.project}, model.options))
+        self.topic = gcp.pubsub.Topic(model.name, opts=self.child(), **native_args(
+            "gcp", f"Topic {model.name!r}", gcp.pubsub.Topic, {"name": names.physical(stack, model.name), "project": settings.project}, model.options))
         self.finish({"topic": self.topic.id})
 
     def subscription(self, owner: GcpComponent, name: str, subscriber: str,

@@ -16,8 +16,9 @@ import pulumi_gcp as gcp
 
 from portable.deploy import SECRET_KEY, secret_value
 from portable.model import Secret as SecretModel
+from portable.native import native_args
 from providers.gcp.deploy import names
-from providers.gcp.deploy.component import GcpComponent, merged
+from providers.gcp.deploy.component import GcpComponent
 from providers.gcp.deploy.notes import Notes
 from providers.gcp.deploy.settings import GcpSettings
 
@@ -33,7 +34,7 @@ class Secret(GcpComponent):
     def __init__(self, model: SecretModel, *, stack: str, settings: GcpSettings, notes: Notes,
                  apis: Sequence[pulumi.Resource] = (), opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(model.name, apis=apis, opts=opts)
-        args = merged({
+        args = native_args("gcp", f"Secret {model.name!r}", gcp.secretmanager.Secret, {
             "secret_id": names.physical(stack, model.name), "project": settings.project,
             "replication": gcp.secretmanager.SecretReplicationArgs(auto=gcp.secretmanager.SecretReplicationAutoArgs()),
             "labels": {"portable-stack": stack},

@@ -14,8 +14,9 @@ import pulumi
 import pulumi_gcp as gcp
 
 from portable.model import Bucket as BucketModel
+from portable.native import native_args
 from providers.gcp.deploy import names
-from providers.gcp.deploy.component import GcpComponent, merged
+from providers.gcp.deploy.component import GcpComponent
 from providers.gcp.deploy.project import SECURE_BUCKET
 from providers.gcp.deploy.settings import GcpSettings
 
@@ -26,7 +27,7 @@ class Bucket(GcpComponent):
     def __init__(self, model: BucketModel, *, stack: str, settings: GcpSettings,
                  apis: Sequence[pulumi.Resource] = (), opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(model.name, apis=apis, opts=opts)
-        args = merged({
+        args = native_args("gcp", f"Bucket {model.name!r}", gcp.storage.Bucket, {
             "name": names.bucket_name(stack, model.name, settings.project), "project": settings.project,
             "location": settings.region, "force_destroy": False, **SECURE_BUCKET,
             "versioning": {"enabled": model.versioned},

@@ -23,8 +23,9 @@ import pulumi
 import pulumi_gcp as gcp
 
 from portable.model import Table as TableModel
+from portable.native import native_args
 from providers.gcp.deploy import names
-from providers.gcp.deploy.component import GcpComponent, merged
+from providers.gcp.deploy.component import GcpComponent
 from providers.gcp.deploy.settings import GcpSettings
 from providers.gcp.documents import EXPIRES_FIELD
 
@@ -37,7 +38,7 @@ class Table(GcpComponent):
         super().__init__(model.name, apis=apis, opts=opts)
         self.model = model
         self.project = settings.project
-        args = merged({
+        args = native_args("gcp", f"Table {model.name!r}", gcp.firestore.Database, {
             "name": names.database_name(stack, model.name), "project": settings.project,
             "location_id": settings.firestore_location, "type": "FIRESTORE_NATIVE",
             "point_in_time_recovery_enablement": "POINT_IN_TIME_RECOVERY_ENABLED",

@@ -230,8 +230,11 @@ def test_options_are_deep_merged_and_checked() -> None:
     app = plan.one("azure-native:web:WebApp", "orders-function-api-app")
     assert app["siteConfig"]["http20Enabled"] is False and app["siteConfig"]["ftpsState"] == "Disabled"
     assert app["tags"] == {"team": "a"}
-    with pytest.raises(PortableError, match=r"options\['azure'\] has 'site_confg'.*did you mean 'site_config'"):
+    with pytest.raises(PortableError) as caught:
         synth(orders_stack(options={"azure": {"site_confg": {}}}), ROOT / "examples/orders")
+    assert caught.value.message == ("Function 'api': options['azure'] has an unknown argument 'site_confg' for "
+                                    "azure_native.web.WebApp")
+    assert caught.value.hint is not None and caught.value.hint.startswith("Did you mean 'site_config'? Allowed arguments: ")
 
 
 def test_secret_value_from_config_is_stored_as_a_secret() -> None:

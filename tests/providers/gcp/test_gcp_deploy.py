@@ -331,6 +331,15 @@ def test_options_are_merged_into_the_native_arguments(synth: Any) -> None:
     assert template["containers"][0]["resources"]["limits"] == {"cpu": "2", "memory": "8192Mi"}
 
 
+def test_an_unknown_option_names_the_object_the_option_and_a_suggestion(synth: Any) -> None:
+    stack = Stack("orders")
+    stack.bucket("media", options={"gcp": {"lables": {"team": "web"}}})
+    with pytest.raises(PortableError) as caught:
+        synth(stack)
+    assert caught.value.message == "Bucket 'media': options['gcp'] has an unknown argument 'lables' for gcp.storage.Bucket"
+    assert caught.value.hint is not None and caught.value.hint.startswith("Did you mean 'labels'? Allowed arguments: ")
+
+
 def test_eventarc_trigger_follows_a_multi_region_bucket(synth: Any) -> None:
     stack = Stack("orders")
     media = stack.bucket("media", options={"gcp": {"location": "EU"}})
