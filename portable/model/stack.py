@@ -167,14 +167,14 @@ class Stack(PortableModel):
         yield from self.secrets
 
     def resource(self, kind: str, name: str) -> Resource | None:
-        return next((r for r in self.resources() if r.kind == kind and r.name == name), None)
+        return _lookups(self).resources.get((kind, name))
 
     def get_function(self, name: str) -> Function | None:
         return next((f for f in self.functions if f.name == name), None)
 
     def consumers(self, kind: str, name: str) -> list[Function]:
         """Functions triggered by the queue, topic or bucket ``name``."""
-        return [f for f in self.functions if any(_triggered_by(t, kind, name) for t in f.triggers)]
+        return list(_lookups(self).consumers.get((kind, name), ()))
 
     def visibility_timeout(self, queue: str) -> int:
         """The visibility timeout (seconds) providers give ``queue``: its own ``visibility_timeout``,
@@ -238,9 +238,36 @@ def _subject(data: dict[str, Any]) -> str:
     return f"Stack {name!r}" if isinstance(name, str) else "Stack"
 
 
-def _triggered_by(trigger: Trigger, kind: str, name: str) -> bool:
-    source = TRIGGER_SOURCES.get(trigger.kind)
-    return source == kind and getattr(trigger, source) == name
+class _Lookups:
+    """A stack's resources by (kind, name) and the functions each trigger source feeds, built once per
+    state of the stack: deploy sides ask for every queue, topic and bucket, which would otherwise cost
+    time quadratic in the stack's size."""
+
+    __slots__ = ("consumers", "resources")
+
+    def __init__(self, stack: Stack) -> None:
+        self.resources: dict[tuple[str, str], Resource] = {}
+        for resource in stack.resources():
+            self.resources.setdefault((resource.kind, resource.name), resource)
+        self.consumers: dict[tuple[str, str], list[Function]] = {}
+        for function in stack.functions:
+            fed = {(kind, getattr(t, kind)) for t in function.triggers if (kind := TRIGGER_SOURCES.get(t.kind))}
+            for source in sorted(fed):
+                self.consumers.setdefault(source, []).append(function)
+
+
+_lookups_of: dict[int, tuple[tuple[object, ...], _Lookups]] = {}
+
+
+def _lookups(stack: Stack) -> _Lookups:
+    state = (*stack.functions, *stack.resources())  # builders append; the items themselves are frozen
+    cached = _lookups_of.get(id(stack))
+    if cached is not None and cached[0] == state:
+        return cached[1]
+    if len(_lookups_of) > 16:
+        _lookups_of.clear()
+    lookups = _lookups_of[id(stack)] = (state, _Lookups(stack))
+    return lookups[1]
 
 
 def _collection(item: PortableModel) -> str:

@@ -1,6 +1,6 @@
 """Plan cost on AWS: portable's plan path against a hand-written pulumi-aws program, same mocks, same run.
 
-    python tests/bench/bench_plan_aws.py [--functions 100 300 1000] [--repeat 5]
+    python tests/bench/bench_plan_aws.py [--functions 100 300 1000] [--repeat 5] [--gc on|off]
 
 For each size N, a stack of N functions, each with an HTTP route, a queue trigger and two links (a
 table, read_write; a bucket, write), is planned with ``portable.plan.plan_stack`` (the real path: the
@@ -17,6 +17,7 @@ function across sizes (linear growth keeps it flat). A benchmark, not a test.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import statistics
 import sys
@@ -163,14 +164,21 @@ def plan_handwritten(program: Callable[[], None], root: Path) -> Plan:
                    summarize=cloud.summary)
 
 
-def timed(plan: Callable[[], Plan]) -> tuple[float, float, Plan]:
-    """Wall seconds, CPU seconds (all threads) and the plan."""
-    wall, cpu = time.perf_counter(), time.process_time()
-    result = plan()
-    return time.perf_counter() - wall, time.process_time() - cpu, result
+def timed(plan: Callable[[], Plan], collector: bool = True) -> tuple[float, float, Plan]:
+    """Wall seconds, CPU seconds (all threads) and the plan; ``collector=False`` runs it with the
+    garbage collector off (what is left is the programs' own work)."""
+    gc.collect()
+    if not collector:
+        gc.disable()
+    try:
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = plan()
+        return time.perf_counter() - wall, time.process_time() - cpu, result
+    finally:
+        gc.enable()
 
 
-def measure(count: int, repeat: int, root: Path) -> dict[str, float]:
+def measure(count: int, repeat: int, root: Path, collector: bool = True) -> dict[str, float]:
     stack = portable_stack(count)
     archive = build_bundles(stack, root, AwsProvider())[f"fn-{0}"].path
     handwritten = handwritten_program(count, archive)
@@ -183,7 +191,7 @@ def measure(count: int, repeat: int, root: Path) -> dict[str, float]:
     sizes: dict[str, tuple[int, int]] = {}
     for _ in range(repeat):
         for name, run in runs.items():
-            wall, cpu, plan = timed(run)
+            wall, cpu, plan = timed(run, collector)
             walls[name].append(wall)
             cpus[name].append(cpu)
             custom = sum(1 for r in plan.resources if r.custom)
@@ -205,14 +213,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--functions", type=int, nargs="+", default=[100, 300, 1000])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--gc", choices=("on", "off"), default="on",
+                        help="off: time with the garbage collector off, to see the programs' own scaling")
     args = parser.parse_args()
+    collector = args.gc == "on"
     root = make_project()
     print("warming up (imports, first bundle build)...")
-    measure(10, 1, root)
+    measure(10, 1, root, collector)
     results = {}
     for count in args.functions:
         print(f"{count} functions, each: HTTP route + queue trigger + 2 links")
-        results[count] = measure(count, args.repeat, root)
+        results[count] = measure(count, args.repeat, root, collector)
     smallest = min(results)
     print("scaling, CPU per function (relative to the smallest size; 1.00 = linear):")
     for count, result in results.items():

@@ -109,6 +109,18 @@ def test_lookups() -> None:
     assert [name for name, _ in stack.get_function("nightly").schedules()] == ["nightly", "nightly-2"]  # type: ignore[union-attr]
 
 
+def test_lookups_follow_the_stack_as_it_grows() -> None:
+    stack = Stack("shop")
+    jobs = stack.queue("jobs")
+    stack.function("worker", "app:run", timeout=60, triggers=[jobs.trigger()])
+    assert stack.visibility_timeout("jobs") == 360 and stack.resource("topic", "events") is None
+    events = stack.topic("events")
+    stack.function("audit", "app:run", triggers=[events.trigger()])
+    stack.function("mailer", "app:run", triggers=[events.trigger()])
+    assert [f.name for f in stack.consumers("topic", "events")] == ["audit", "mailer"]
+    assert stack.resource("topic", "events") == events
+
+
 def test_visibility_timeout_keeps_a_longer_setting_and_needs_a_queue() -> None:
     stack = Stack("shop")
     jobs = stack.queue("jobs", visibility_timeout=43000)
