@@ -115,7 +115,7 @@ def _portable_aws(log="info"):
             "aws_http_e2e": lambda ev: handler(ev, CTX), "aws_sqs": aws_sqs, "aws_s3": aws_s3}
 
 
-@candidate("portable (aws, PORTABLE_LOG=error)", imports="import providers.aws.runtime", pip=_wheel("aws"),
+@candidate("portable (aws) PORTABLE_LOG=error", imports="import providers.aws.runtime", pip=_wheel("aws"),
            primary={"e2e": "aws_http_e2e"},
            notes="the same, with the invocation line written for failures only (no candidate above logs per call)")
 def _portable_aws_quiet():
