@@ -79,7 +79,7 @@ class Bucket(LinkedResource):
         self.arn = self.bucket.arn
         self.link = {"id": self.bucket.bucket, "arn": self.bucket.arn}
         self.exports = {"name": self.bucket.bucket}
-        self.register_outputs(self.exports)
+        self.finish()
 
     def notify(self, subscriptions: Sequence[Subscription], account_id: pulumi.Input[str]) -> None:
         """Let S3 invoke each subscribed function (only from this bucket, in this account) and write the
@@ -98,7 +98,7 @@ class Bucket(LinkedResource):
         self.notification = aws.s3.BucketNotification(
             f"{name}-notification", bucket=self.bucket.id,
             lambda_functions=[_notification(s) for s in subscriptions],
-            opts=self.child(depends_on=list(self.permissions.values())),
+            opts=self.child(*self.permissions.values()),
         )
 
 

@@ -103,7 +103,7 @@ class Function(AwsComponent):
             self._grant("failures", "queue", "send", self.failures.arn)
 
         self.function = aws.lambda_.Function(
-            name, **self._arguments(function, names, code, resources), opts=self.child(depends_on=[self.log_group])
+            name, **self._arguments(function, names, code, resources), opts=self.child(self.log_group)
         )
         self.alias: aws.lambda_.Alias | None = None
         self.concurrency: aws.lambda_.ProvisionedConcurrencyConfig | None = None
@@ -127,7 +127,7 @@ class Function(AwsComponent):
         self.exports = {"name": self.function.name, "arn": self.target_arn, "log_group": self.log_group.name}
         if self.url is not None:
             self.exports["url"] = self.url.function_url
-        self.register_outputs(self.exports)
+        self.finish()
 
     def allow_invoke(
         self,
@@ -221,7 +221,7 @@ class Function(AwsComponent):
             f"{self.portable_name}-async", function_name=self.function.name, qualifier=self.qualifier,
             maximum_retry_attempts=ASYNC_RETRIES, maximum_event_age_in_seconds=ASYNC_MAX_EVENT_AGE,
             destination_config={"on_failure": {"destination": failures.arn}},
-            opts=self.child(depends_on=[self.policies["failures-send"]]),
+            opts=self.child(self.policies["failures-send"]),
         )
 
     def _consume(self, trigger: QueueTrigger, queue: LinkedResource) -> None:
@@ -234,7 +234,7 @@ class Function(AwsComponent):
             f"{self.portable_name}-{trigger.queue}-events", event_source_arn=queue.arn,
             function_name=self.target_arn, batch_size=trigger.batch_size,
             function_response_types=SQS_RESPONSE_TYPES, **args,
-            opts=self.child(depends_on=[self.policies[f"queue-{trigger.queue}-consume"]]),
+            opts=self.child(self.policies[f"queue-{trigger.queue}-consume"]),
         )
 
     def _subscribe(self, trigger: TopicTrigger, topic: LinkedResource) -> None:
@@ -244,7 +244,7 @@ class Function(AwsComponent):
         )
         self.subscriptions[trigger.topic] = aws.sns.TopicSubscription(
             f"{name}-subscription", topic=topic.arn, protocol="lambda", endpoint=self.target_arn,
-            opts=self.child(depends_on=[permission]),
+            opts=self.child(permission),
         )
 
     def _serve_url(self, function: FunctionModel) -> aws.lambda_.FunctionUrl:

@@ -79,7 +79,7 @@ class HttpApi(AwsComponent):
         for function in functions:
             self._serve(function)
         self.exports = {"url": self.api.api_endpoint}
-        self.register_outputs(self.exports)
+        self.finish()
 
     def _serve(self, function: Function) -> None:
         prefix = f"{self.portable_name}-{function.portable_name}"

@@ -70,4 +70,4 @@ class Queue(LinkedResource):
         self.exports = {"url": self.queue.url}
         if self.dead_letter is not None:
             self.exports["dead_letter_url"] = self.dead_letter.url
-        self.register_outputs(self.exports)
+        self.finish()

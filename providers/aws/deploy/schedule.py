@@ -64,7 +64,7 @@ class Schedule(AwsComponent):
                 "retry_policy": {"maximum_retry_attempts": RETRIES, "maximum_event_age_in_seconds": MAX_EVENT_AGE},
                 "dead_letter_config": {"arn": self.dead_letter.arn},
             },
-            opts=self.child(depends_on=[self.policy]),
+            opts=self.child(self.policy),
         )
         self.exports = {"name": self.schedule.name}
-        self.register_outputs(self.exports)
+        self.finish()

@@ -55,4 +55,4 @@ class Secret(LinkedResource):
         self.arn = self.secret.arn
         self.link = {"id": self.secret.arn, "arn": self.secret.arn}
         self.exports = {"arn": self.secret.arn}
-        self.register_outputs(self.exports)
+        self.finish()

@@ -46,4 +46,4 @@ class Table(LinkedResource):
         self.arn = self.table.arn
         self.link = {"id": self.table.name, "arn": self.table.arn, "key": table.key, "sort_key": table.sort_key}
         self.exports = {"name": self.table.name}
-        self.register_outputs(self.exports)
+        self.finish()

@@ -32,4 +32,4 @@ class Topic(LinkedResource):
         self.arn = self.topic.arn
         self.link = {"id": self.topic.arn, "arn": self.topic.arn}
         self.exports = {"arn": self.topic.arn}
-        self.register_outputs(self.exports)
+        self.finish()

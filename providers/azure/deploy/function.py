@@ -125,7 +125,7 @@ class AzureFunction(AzureComponent):
         }
         args = native_args("azure", f"Function {function.name!r}", web.WebApp, derived, function.options)
         depends = [self.package] if self.package is not None else []
-        self.app = web.WebApp(f"{name}-app", **args, opts=self.child(depends_on=depends))
+        self.app = web.WebApp(f"{name}-app", **args, opts=self.child(*depends))
         for policy, resource in (("scm", web.WebAppScmAllowed), ("ftp", web.WebAppFtpAllowed)):
             resource(f"{name}-{policy}-basic-auth", resource_group_name=group, name=self.app.name, allow=False,
                      opts=self.child())
@@ -145,7 +145,7 @@ class AzureFunction(AzureComponent):
         }
         self.exports = {"app": self.app.name,
                         "url": pulumi.Output.concat("https://", self.app.default_host_name)}
-        self.register_outputs(self.exports)
+        self.finish()
 
 
 class _ObjectEvents(pulumi.ComponentResource):

@@ -39,7 +39,7 @@ class AzureBucket(LinkedResource):
         self.scope = self.container.id
         self.link = {"id": self.container.name, "url": base.endpoint("blob")}
         self.exports = {"container": self.container.name}
-        self.register_outputs(self.exports)
+        self.finish()
 
 
 class AzureQueue(LinkedResource):
@@ -66,7 +66,7 @@ class AzureQueue(LinkedResource):
         self.scope = self.queue.id
         self.link = {"id": self.queue.name, "url": base.endpoint("queue"), "ttl": queue.retention}
         self.exports = {"queue": self.queue.name}
-        self.register_outputs(self.exports)
+        self.finish()
 
     @property
     def trigger_scopes(self) -> list[pulumi.Output[str]]:
@@ -92,7 +92,7 @@ class AzureTable(LinkedResource):
         self.link = {"id": self.table.name, "url": base.endpoint("table"), "key": table.key,
                      "sort_key": table.sort_key, "ttl_attribute": table.ttl_attribute}
         self.exports = {"table": self.table.name}
-        self.register_outputs(self.exports)
+        self.finish()
 
 
 class AzureTopic(LinkedResource):
@@ -124,7 +124,7 @@ class AzureTopic(LinkedResource):
         self.scope = self.topic.id
         self.link = {"id": self.topic.name, "url": base.bus_host}
         self.exports = {"topic": self.topic.name}
-        self.register_outputs(self.exports)
+        self.finish()
 
 
 def _lock_duration(timeout: int) -> str:
@@ -168,4 +168,4 @@ class AzureSecret(LinkedResource):
             )
         self.link = {"id": self.uri, "setting": names.secret_setting(secret.name)}
         self.exports = {"uri": self.uri}
-        self.register_outputs(self.exports)
+        self.finish()

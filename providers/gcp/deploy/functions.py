@@ -74,12 +74,12 @@ def is_public(model: FunctionModel) -> bool:
 
 
 class Function(GcpComponent):
-    kind = "Function"
+    concept = "Function"
 
     def __init__(self, model: FunctionModel, *, stack: str, project: Project, code: CodeArchive,
                  resources: Mapping[tuple[str, str], Any], describe: Describe, notes: Notes,
                  apis: Sequence[pulumi.Resource] = (), opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(model.name, apis=apis, opts=opts)
+        super().__init__(model.name, opts, needs=apis)
         settings = project.settings
         self.model = model
         self.account = gcp.serviceaccount.Account(

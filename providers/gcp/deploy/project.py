@@ -48,7 +48,7 @@ def needs_invoker(stack: Stack) -> bool:
 class Project(GcpComponent):
     """``portable:gcp:Project``: APIs, code bucket and trigger identity of one stack."""
 
-    kind = "Project"
+    concept = "Project"
 
     def __init__(self, name: str, *, stack: Stack, settings: GcpSettings, notes: Notes,
                  opts: pulumi.ResourceOptions | None = None) -> None:
@@ -60,7 +60,7 @@ class Project(GcpComponent):
                                  disable_on_destroy=False, opts=self.child())
             for api in required_apis(stack)
         ]
-        self._apis = list(self.services)
+        self._needs = list(self.services)
         project = gcp.organizations.get_project_output(
             project_id=settings.project, opts=pulumi.InvokeOutputOptions(parent=self))
         self.number: pulumi.Output[str] = project.number

@@ -44,11 +44,11 @@ def ack_deadline(*seconds: int) -> int:
 
 
 class Queue(GcpComponent):
-    kind = "Queue"
+    concept = "Queue"
 
     def __init__(self, model: QueueModel, *, stack: str, settings: GcpSettings, project: Project, consumed: bool,
                  apis: Sequence[pulumi.Resource] = (), opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(model.name, apis=apis, opts=opts)
+        super().__init__(model.name, opts, needs=apis)
         self.model = model
         self.project = project
         self.subscription_name = names.physical(stack, model.name)
@@ -87,7 +87,7 @@ class Queue(GcpComponent):
             name, name=self.subscription_name, project=settings.project, topic=self.topic.id,
             ack_deadline_seconds=ack_deadline(model.visibility_timeout, consumer_timeout),
             message_retention_duration=retention(model.retention), expiration_policy=NEVER_EXPIRE,
-            retry_policy=RETRY, dead_letter_policy=dead_letter, push_config=push, opts=owner.child(*self._apis))
+            retry_policy=RETRY, dead_letter_policy=dead_letter, push_config=push, opts=owner.child(*self._needs))
         if dead_letter is not None:
             gcp.pubsub.SubscriptionIAMMember(
                 f"{name}-agent", project=settings.project, subscription=subscription.name,
@@ -100,11 +100,11 @@ class Queue(GcpComponent):
 
 
 class Topic(GcpComponent):
-    kind = "Topic"
+    concept = "Topic"
 
     def __init__(self, model: TopicModel, *, stack: str, settings: GcpSettings,
                  apis: Sequence[pulumi.Resource] = (), opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(model.name, apis=apis, opts=opts)
+        super().__init__(model.name, opts, needs=apis)
         self.stack = stack
         self.settings = settings
         self.topic = gcp.pubsub.Topic(model.name, opts=self.child(), **native_args(
@@ -117,7 +117,7 @@ class Topic(GcpComponent):
         return gcp.pubsub.Subscription(
             name, name=names.physical(self.stack, f"{self.portable_name}-{subscriber}"), project=self.settings.project,
             topic=self.topic.id, ack_deadline_seconds=ack_deadline(consumer_timeout), expiration_policy=NEVER_EXPIRE,
-            retry_policy=RETRY, push_config=push, opts=owner.child(*self._apis))
+            retry_policy=RETRY, push_config=push, opts=owner.child(*self._needs))
 
     def link(self) -> dict[str, Any]:
         return {"id": self.topic.id}

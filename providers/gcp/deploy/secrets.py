@@ -29,11 +29,11 @@ def env_name(secret: str) -> str:
 
 
 class Secret(GcpComponent):
-    kind = "Secret"
+    concept = "Secret"
 
     def __init__(self, model: SecretModel, *, stack: str, settings: GcpSettings, notes: Notes,
                  apis: Sequence[pulumi.Resource] = (), opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(model.name, apis=apis, opts=opts)
+        super().__init__(model.name, opts, needs=apis)
         args = native_args("gcp", f"Secret {model.name!r}", gcp.secretmanager.Secret, {
             "secret_id": names.physical(stack, model.name), "project": settings.project,
             "replication": gcp.secretmanager.SecretReplicationArgs(auto=gcp.secretmanager.SecretReplicationAutoArgs()),

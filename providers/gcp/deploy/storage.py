@@ -22,11 +22,11 @@ from providers.gcp.deploy.settings import GcpSettings
 
 
 class Bucket(GcpComponent):
-    kind = "Bucket"
+    concept = "Bucket"
 
     def __init__(self, model: BucketModel, *, stack: str, settings: GcpSettings,
                  apis: Sequence[pulumi.Resource] = (), opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(model.name, apis=apis, opts=opts)
+        super().__init__(model.name, opts, needs=apis)
         args = native_args("gcp", f"Bucket {model.name!r}", gcp.storage.Bucket, {
             "name": names.bucket_name(stack, model.name, settings.project), "project": settings.project,
             "location": settings.region, "force_destroy": False, **SECURE_BUCKET,

@@ -31,11 +31,11 @@ from providers.gcp.documents import EXPIRES_FIELD
 
 
 class Table(GcpComponent):
-    kind = "Table"
+    concept = "Table"
 
     def __init__(self, model: TableModel, *, stack: str, settings: GcpSettings,
                  apis: Sequence[pulumi.Resource] = (), opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(model.name, apis=apis, opts=opts)
+        super().__init__(model.name, opts, needs=apis)
         self.model = model
         self.project = settings.project
         args = native_args("gcp", f"Table {model.name!r}", gcp.firestore.Database, {

@@ -46,22 +46,22 @@ def push_config(function: Function, project: Project, path: str) -> gcp.pubsub.S
 
 
 class QueueTrigger(GcpComponent):
-    kind = "QueueTrigger"
+    concept = "QueueTrigger"
 
     def __init__(self, function: Function, queue: Queue, *, project: Project,
                  apis: Sequence[pulumi.Resource] = (), opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(f"{function.portable_name}-{queue.portable_name}", apis=apis, opts=opts)
+        super().__init__(f"{function.portable_name}-{queue.portable_name}", opts, needs=apis)
         push = push_config(function, project, contract.event_path("queue", queue.portable_name))
         self.subscription = queue.subscription(self, self.portable_name, push, function.model.timeout)
         self.finish({"subscription": self.subscription.id})
 
 
 class TopicTrigger(GcpComponent):
-    kind = "TopicTrigger"
+    concept = "TopicTrigger"
 
     def __init__(self, function: Function, topic: Topic, *, project: Project,
                  apis: Sequence[pulumi.Resource] = (), opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(f"{function.portable_name}-{topic.portable_name}", apis=apis, opts=opts)
+        super().__init__(f"{function.portable_name}-{topic.portable_name}", opts, needs=apis)
         push = push_config(function, project, contract.event_path("topic", topic.portable_name))
         self.subscription = topic.subscription(self, self.portable_name, function.portable_name, push,
                                                function.model.timeout)
@@ -69,12 +69,12 @@ class TopicTrigger(GcpComponent):
 
 
 class ObjectTrigger(GcpComponent):
-    kind = "ObjectTrigger"
+    concept = "ObjectTrigger"
 
     def __init__(self, name: str, function: Function, bucket: Bucket, model: ObjectTriggerModel, *, stack: str,
                  project: Project, apis: Sequence[pulumi.Resource] = (),
                  opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(name, apis=apis, opts=opts)
+        super().__init__(name, opts, needs=apis)
         settings = project.settings
         grants = [r for r in (getattr(project, "gcs_publisher", None), getattr(project, "event_receiver", None),
                               function.trigger_invoker) if r is not None]
@@ -96,11 +96,11 @@ class ObjectTrigger(GcpComponent):
 
 
 class Schedule(GcpComponent):
-    kind = "Schedule"
+    concept = "Schedule"
 
     def __init__(self, function: Function, name: str, model: ScheduleModel, *, stack: str, project: Project,
                  apis: Sequence[pulumi.Resource] = (), opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(name, apis=apis, opts=opts)
+        super().__init__(name, opts, needs=apis)
         settings = project.settings
         translated = for_gcp(model)
         self.job = gcp.cloudscheduler.Job(
