@@ -47,6 +47,15 @@ def test_resource_options_pass_through(plan_for: Any) -> None:
     assert plan.get("aws:sns/topic:Topic", "events").inputs["kmsMasterKeyId"] == "alias/mine"
 
 
+def test_a_nested_option_changes_one_field_and_keeps_the_secure_default_beside_it(plan_for: Any) -> None:
+    stack = Stack("shop")
+    key = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    stack.table("orders", options={"aws": {"server_side_encryption": {"kms_key_arn": key}}})
+    table = plan_for(stack).get("aws:dynamodb/table:Table", "orders").inputs
+    assert table["serverSideEncryption"] == {"enabled": True, "kmsKeyArn": key}
+    assert table["pointInTimeRecovery"] == {"enabled": True}
+
+
 def test_a_queue_with_its_own_kms_key_does_not_also_ask_for_sqs_managed_encryption(plan_for: Any) -> None:
     stack = Stack("shop")
     stack.queue("jobs", options={"aws": {"kms_master_key_id": "alias/queues"}})
