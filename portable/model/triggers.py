@@ -221,6 +221,15 @@ class ObjectTrigger(PortableModel):
     suffix: str = ""
     """Only keys ending with this."""
 
+    def as_filter(self) -> dict[str, Any]:
+        """This trigger as the runtime reads it where the platform cannot filter object names itself
+        (see ``portable.runtime.objects.takes``).
+
+        >>> ObjectTrigger(bucket="uploads", prefix="in/").as_filter()
+        {'events': ['created'], 'prefix': 'in/', 'suffix': ''}
+        """
+        return {"events": list(self.events), "prefix": self.prefix, "suffix": self.suffix}
+
     @model_validator(mode="after")
     def _some_events(self) -> ObjectTrigger:
         if not self.events:

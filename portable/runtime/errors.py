@@ -20,7 +20,7 @@ class MalformedEvent(EventError):
     'API Gateway v2 request: requestContext.http.method is missing or not a string'
     """
 
-    def __init__(self, what: str, field: str, expected: str) -> None:
+    def __init__(self, what: str, field: str, expected: str = "present") -> None:
         super().__init__(f"{what}: {field} is missing or not {expected}")
         self.what = what
         self.field = field

@@ -6,11 +6,26 @@ from portable.runtime.errors import MalformedEvent
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from datetime import datetime
     from typing import Any
 
 CREATED = "created"
 DELETED = "deleted"
+
+
+def takes(trigger: Mapping[str, Any], action: str, key: str) -> bool:
+    """True if an object trigger, as the deploy sides describe it (``{"events": [...], "prefix": ...,
+    "suffix": ...}``), fires for ``action`` on ``key``.
+
+    >>> takes({"events": ["created"], "prefix": "receipts/", "suffix": ".json"}, "created", "reports/1.json")
+    False
+    """
+    return (
+        action in (trigger.get("events") or (CREATED,))
+        and key.startswith(trigger.get("prefix") or "")
+        and key.endswith(trigger.get("suffix") or "")
+    )
 
 
 class ObjectEvent:
@@ -86,14 +101,8 @@ class ObjectEvent:
         """
         if not isinstance(filters, list) or not filters:
             return True
-        key = self.key
-        for f in filters:
-            if not isinstance(f, dict):
-                return True  # a filter this runtime cannot read: deliver rather than drop
-            events = f.get("events") or (CREATED, DELETED)
-            if self.action in events and key.startswith(f.get("prefix") or "") and key.endswith(f.get("suffix") or ""):
-                return True
-        return False
+        # a filter this runtime cannot read delivers rather than drops
+        return any(not isinstance(f, dict) or takes(f, self.action, self.key) for f in filters)
 
     def to_cloudevent(self) -> dict[str, Any]:
         """This event as a CloudEvents 1.0 dict (type ``portable.object.created`` / ``.deleted``)."""

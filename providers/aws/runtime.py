@@ -42,10 +42,6 @@ if TYPE_CHECKING:
 V2, V1, ALB, ALB_MULTI = "v2", "v1", "alb", "alb-multi"
 
 
-def _fail(what: str, field: str, expected: str = "present") -> MalformedEvent:
-    return MalformedEvent(what, field, expected)
-
-
 # ----------------------------------------------------------------------------------------- HTTP ----
 def http_format(event: Mapping[str, Any]) -> str:
     """Which HTTP payload ``event`` is: ``v2`` (HTTP API, Function URL), ``v1`` (REST), ``alb``, ``alb-multi``."""
@@ -66,9 +62,9 @@ def _v2_request(event: Mapping[str, Any], rc: Mapping[str, Any]) -> HttpRequest:
         method = http["method"]
         path = event.get("rawPath") or http["path"]
     except (KeyError, TypeError):
-        raise _fail("API Gateway v2 request", "requestContext.http.method/path") from None
+        raise MalformedEvent("API Gateway v2 request", "requestContext.http.method/path") from None
     if type(method) is not str or type(path) is not str:
-        raise _fail("API Gateway v2 request", "requestContext.http.method/path", "a string")
+        raise MalformedEvent("API Gateway v2 request", "requestContext.http.method/path", "a string")
     if "%" in path:
         path = unquote(path)
     stage = rc.get("stage")
@@ -81,10 +77,10 @@ def _v2_request(event: Mapping[str, Any], rc: Mapping[str, Any]) -> HttpRequest:
     )
     cookies = event.get("cookies")
     if cookies is not None and type(cookies) is not list:
-        raise _fail("API Gateway v2 request", "cookies", "a list")
+        raise MalformedEvent("API Gateway v2 request", "cookies", "a list")
     headers = event.get("headers")
     if headers is not None and type(headers) is not dict:
-        raise _fail("API Gateway v2 request", "headers", "an object")
+        raise MalformedEvent("API Gateway v2 request", "headers", "an object")
     return _V2Request(event, rc, http, method, path, query, headers, cookies)
 
 
@@ -151,10 +147,10 @@ def _v1_request(event: Mapping[str, Any], fmt: str) -> HttpRequest:
     method = event.get("httpMethod")
     path = event.get("path")
     if type(method) is not str or type(path) is not str:
-        raise _fail(what, "httpMethod/path", "a string")
+        raise MalformedEvent(what, "httpMethod/path", "a string")
     headers = event.get("multiValueHeaders") or event.get("headers")
     if headers is not None and type(headers) is not dict:
-        raise _fail(what, "headers", "an object")
+        raise MalformedEvent(what, "headers", "an object")
     rc = event.get("requestContext")
     rc = rc if type(rc) is dict else {}
     if fmt == V1:
@@ -252,10 +248,7 @@ def _handle_http(fn: Function, event: dict[str, Any], lambda_ctx: Any) -> dict[s
         traceparent = headers.get("traceparent") or from_xray(headers.get("x-amzn-trace-id"))
     except EventError as e:
         return http_response(fn.reject(e, _context(fn, lambda_ctx, None)), fmt)
-    request_id = getattr(lambda_ctx, "aws_request_id", None)
-    ctx = fn.context(request_id if type(request_id) is str else "", traceparent,
-                     getattr(lambda_ctx, "get_remaining_time_in_millis", None), None, lambda_ctx)
-    response = fn.http(request, ctx)
+    response = fn.http(request, _context(fn, lambda_ctx, traceparent))
     return _v2_response(response) if fmt == V2 else _multi_response(response, fmt)
 
 
@@ -282,7 +275,7 @@ def _sqs_view() -> SqsView:
         def text(self) -> str:
             body = self.raw.get("body")
             if type(body) is not str:
-                raise _fail(self._what, "body", "a string")
+                raise MalformedEvent(self._what, "body", "a string")
             return body
 
         @property
@@ -295,7 +288,7 @@ def _sqs_view() -> SqsView:
                 try:
                     value = self._json = _loads(self.raw["body"])
                 except (KeyError, TypeError, ValueError):
-                    raise _fail(self._what, "body", "valid JSON") from None
+                    raise MalformedEvent(self._what, "body", "valid JSON") from None
             return value
 
         @property
@@ -305,7 +298,7 @@ def _sqs_view() -> SqsView:
             except (KeyError, TypeError):
                 return None
             except ValueError:
-                raise _fail(self._what, "attributes.ApproximateReceiveCount", "an integer") from None
+                raise MalformedEvent(self._what, "attributes.ApproximateReceiveCount", "an integer") from None
 
         @property
         def enqueued_time(self) -> datetime | None:
@@ -328,7 +321,7 @@ def _sqs_view() -> SqsView:
                         for name, value in raw.items():
                             attributes[name] = value.get("stringValue") or value.get("binaryValue") or ""
                     except AttributeError:
-                        raise _fail(self._what, "messageAttributes", "an object of objects") from None
+                        raise MalformedEvent(self._what, "messageAttributes", "an object of objects") from None
                 self._attributes = attributes
             return attributes
 
@@ -376,14 +369,14 @@ def sqs_messages(event: Mapping[str, Any], links: Mapping[str, Any] | None = Non
         for record in event["Records"]:
             message_id = record["messageId"]
             if type(message_id) is not str:
-                raise _fail("SQS record", "messageId", "a string")
+                raise MalformedEvent("SQS record", "messageId", "a string")
             source_arn = record.get("eventSourceARN")
             if source_arn != arn:
                 arn = source_arn
                 queue = resolve("queue", arn, links=links) if type(arn) is str else None
             out.append(view(record, message_id, queue))
     except (KeyError, TypeError, AttributeError):  # a record that is not an object, or has no messageId
-        raise _fail("SQS batch", "Records[]", "objects with a messageId") from None
+        raise MalformedEvent("SQS batch", "Records[]", "objects with a messageId") from None
     return out
 
 
@@ -394,7 +387,7 @@ def sns_messages(event: Mapping[str, Any], links: Mapping[str, Any] | None = Non
     for record in event["Records"]:
         sns = record.get("Sns") if type(record) is dict else None
         if type(sns) is not dict or type(sns.get("MessageId")) is not str:
-            raise _fail("SNS record", "Sns.MessageId", "a string")
+            raise MalformedEvent("SNS record", "Sns.MessageId", "a string")
         raw_attributes = sns.get("MessageAttributes")
         attributes = {
             k: v["Value"] for k, v in (raw_attributes if type(raw_attributes) is dict else {}).items()
@@ -448,9 +441,9 @@ def object_events(event: Mapping[str, Any], links: Mapping[str, Any] | None = No
             detail = event["detail"]
             name, key, obj = detail["bucket"]["name"], detail["object"]["key"], detail["object"]
         except (KeyError, TypeError):
-            raise _fail("S3 EventBridge event", "detail.bucket.name/detail.object.key") from None
+            raise MalformedEvent("S3 EventBridge event", "detail.bucket.name/detail.object.key") from None
         if type(name) is not str or type(key) is not str:
-            raise _fail("S3 EventBridge event", "detail.bucket.name/detail.object.key", "a string")
+            raise MalformedEvent("S3 EventBridge event", "detail.bucket.name/detail.object.key", "a string")
         return [ObjectEvent(resolve("bucket", name, links=links), unquote_plus(key), action, obj.get("size"),
                             obj.get("etag"), event.get("time"), str(event.get("id") or ""), name, event)]
     out = []
@@ -460,9 +453,9 @@ def object_events(event: Mapping[str, Any], links: Mapping[str, Any] | None = No
             name, obj = s3["bucket"]["name"], s3["object"]
             key = obj["key"]
         except (KeyError, TypeError):
-            raise _fail("S3 record", "s3.bucket.name/s3.object.key") from None
+            raise MalformedEvent("S3 record", "s3.bucket.name/s3.object.key") from None
         if type(name) is not str or type(key) is not str:
-            raise _fail("S3 record", "s3.bucket.name/s3.object.key", "a string")
+            raise MalformedEvent("S3 record", "s3.bucket.name/s3.object.key", "a string")
         action = _s3_action(record.get("eventName"), "S3 event")
         out.append(ObjectEvent(resolve("bucket", name, links=links), unquote_plus(key), action, obj.get("size"),
                                obj.get("eTag"), record.get("eventTime"), obj.get("sequencer") or "", name, record))
@@ -482,7 +475,7 @@ def schedule_event(event: Mapping[str, Any]) -> ScheduleEvent:
     marker = event.get(ev.schedule_marker)
     if marker is not None:
         if type(marker) is not dict or type(marker.get("schedule")) is not str:
-            raise _fail("portable schedule input", "portable.schedule", "a string")
+            raise MalformedEvent("portable schedule input", "portable.schedule", "a string")
         time = marker.get("time")
         if type(time) is str and time.startswith("<aws."):
             time = None  # invoked by hand with the template itself
@@ -509,7 +502,7 @@ def trigger_of(event: object) -> str:
     records = event.get("Records")
     if records is not None:
         if type(records) is not list or not records or type(records[0]) is not dict:
-            raise _fail("Lambda event", "Records", "a non-empty list of objects")
+            raise MalformedEvent("Lambda event", "Records", "a non-empty list of objects")
         first = records[0]
         source = first.get("eventSource") or first.get("EventSource")
         if source == "aws:sqs":

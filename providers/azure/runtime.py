@@ -38,10 +38,6 @@ if TYPE_CHECKING:
 _ACTIONS = {BLOB_CREATED: "created", BLOB_DELETED: "deleted"}
 
 
-def _fail(what: str, field: str, expected: str = "present") -> MalformedEvent:
-    return MalformedEvent(what, field, expected)
-
-
 def _text(value: object) -> str | None:
     return value if type(value) is str else None
 
@@ -70,7 +66,7 @@ def http_request(req: Any) -> HttpRequest:
     """The neutral request of an ``azure.functions.HttpRequest`` (or anything shaped like it)."""
     method, url = getattr(req, "method", None), getattr(req, "url", None)
     if type(method) is not str or type(url) is not str:
-        raise _fail("Azure HTTP request", "method/url", "a string")
+        raise MalformedEvent("Azure HTTP request", "method/url", "a string")
     path, query = split_url(url)
     try:
         headers = {str(k).lower(): str(v) for k, v in (getattr(req, "headers", None) or {}).items()}
@@ -82,7 +78,7 @@ def http_request(req: Any) -> HttpRequest:
         elif not isinstance(body, (bytes, str)):
             raise TypeError
     except Exception:  # a broken platform object is a bad request, not a crash of the shim
-        raise _fail("Azure HTTP request", "headers/params/body", "mappings and bytes") from None
+        raise MalformedEvent("Azure HTTP request", "headers/params/body", "mappings and bytes") from None
     request = HttpRequest(method.upper(), path, query or params or None, headers, body,
                           source_ip=_client_ip(headers.get("x-forwarded-for")), raw=req)
     request.path_params = route_params
@@ -113,11 +109,11 @@ def _get_body(msg: Any, what: str) -> bytes | str:
     try:
         body = msg.get_body()
     except Exception:
-        raise _fail(what, "body", "bytes") from None
+        raise MalformedEvent(what, "body", "bytes") from None
     if body is None:
         return b""
     if not isinstance(body, (bytes, str)):
-        raise _fail(what, "body", "bytes")
+        raise MalformedEvent(what, "body", "bytes")
     return body
 
 
@@ -140,7 +136,7 @@ def service_bus_message(msg: Any, source: str | None = None) -> Message:
     if properties is None:
         properties = getattr(msg, "user_properties", None) or {}
     if not isinstance(properties, dict):
-        raise _fail("Service Bus message", "application_properties", "an object")
+        raise MalformedEvent("Service Bus message", "application_properties", "an object")
     attributes = {str(k): v if type(v) is str else str(v) for k, v in properties.items()}
     content_type = _text(getattr(msg, "content_type", None))
     if content_type and "content-type" not in attributes:
@@ -161,7 +157,7 @@ def _fields(event: Any) -> tuple[str | None, str | None, Any, Any, str]:
     try:
         data = event.get_json()
     except Exception:
-        raise _fail("Event Grid event", "data", "JSON") from None
+        raise MalformedEvent("Event Grid event", "data", "JSON") from None
     kind = getattr(event, "event_type", None) or getattr(event, "type", None)
     time = getattr(event, "event_time", None) or getattr(event, "time", None)
     return _text(kind), _text(getattr(event, "subject", None)), data, time, _text(getattr(event, "id", None)) or ""
@@ -173,10 +169,10 @@ def _blob_event(event: Any, links: Links | None) -> ObjectEvent:
 
     what = "Blob Storage event"
     if not isinstance(event, dict) and not hasattr(event, "get_json"):
-        raise _fail(what, "event", "an object")
+        raise MalformedEvent(what, "event", "an object")
     kind, subject, data, time, event_id = _fields(event)
     if kind is None:
-        raise _fail(what, "type", "a string")
+        raise MalformedEvent(what, "type", "a string")
     action = _ACTIONS.get(kind)
     if action is None:
         raise UnsupportedEvent(
@@ -185,9 +181,9 @@ def _blob_event(event: Any, links: Links | None) -> ObjectEvent:
         )
     container, _, key = (subject or "").partition("/containers/")[2].partition("/blobs/")
     if not container or not key:
-        raise _fail(what, "subject", "'/blobServices/default/containers/<container>/blobs/<name>'")
+        raise MalformedEvent(what, "subject", "'/blobServices/default/containers/<container>/blobs/<name>'")
     if not isinstance(data, dict):
-        raise _fail(what, "data", "an object")
+        raise MalformedEvent(what, "data", "an object")
     return ObjectEvent(resolve("bucket", container, links=links), key, action, data.get("contentLength"),
                        _text(data.get("eTag")), time, event_id, container, event)
 
@@ -202,10 +198,10 @@ def blob_events(event: Any, links: Links | None = None) -> list[ObjectEvent]:
         try:
             event = json.loads(event)
         except ValueError:
-            raise _fail("Event Grid delivery", "body", "JSON") from None
+            raise MalformedEvent("Event Grid delivery", "body", "JSON") from None
     if isinstance(event, list):
         if not event:
-            raise _fail("Event Grid delivery", "body", "a non-empty list of events")
+            raise MalformedEvent("Event Grid delivery", "body", "a non-empty list of events")
         return [_blob_event(e, links) for e in event]
     return [_blob_event(event, links)]
 
@@ -217,7 +213,7 @@ def timer_event(timer: Any, schedule: str) -> ScheduleEvent:
     from portable.runtime.schedule import ScheduleEvent
 
     if not schedule or type(schedule) is not str:
-        raise _fail("Azure timer", "schedule name", "a non-empty string")
+        raise MalformedEvent("Azure timer", "schedule name", "a non-empty string")
     status = getattr(timer, "schedule_status", None)
     time = (status.get("Next") or status.get("next")) if isinstance(status, dict) else None
     return ScheduleEvent(schedule, time, raw=timer)

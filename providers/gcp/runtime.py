@@ -42,10 +42,6 @@ _REASONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 301: 
             500: "Internal Server Error", 503: "Service Unavailable"}
 
 
-def _fail(what: str, field: str, expected: str = "present") -> MalformedEvent:
-    return MalformedEvent(what, field, expected)
-
-
 # ------------------------------------------------------------------------------------- Pub/Sub ----
 _message_class: type[Message] | None = None
 
@@ -62,18 +58,18 @@ def _new_message() -> type[Message]:
 def _pubsub_message(message: object, what: str, source: str | None, attempt: int | None = None) -> Message:
     Message = _message_class or _new_message()
     if type(message) is not dict:
-        raise _fail(what, "message", "an object")
+        raise MalformedEvent(what, "message", "an object")
     message_id = message.get("messageId") or message.get("message_id")
     if type(message_id) is not str:
-        raise _fail(what, "message.messageId", "a string")
+        raise MalformedEvent(what, "message.messageId", "a string")
     attributes = message.get("attributes")
     if attributes is None:
         attributes = {}
     elif type(attributes) is not dict:
-        raise _fail(what, "message.attributes", "an object")
+        raise MalformedEvent(what, "message.attributes", "an object")
     data = message.get("data")
     if data is not None and type(data) is not str:
-        raise _fail(what, "message.data", "a base64 string")
+        raise MalformedEvent(what, "message.data", "a base64 string")
     return Message(data, message_id, attributes, attempt,
                    message.get("publishTime") or message.get("publish_time"), source, True, message)
 
@@ -83,12 +79,12 @@ def push_message(body: bytes | str, source: str | None = None) -> Message:
     try:
         envelope = json.loads(body)
     except ValueError:
-        raise _fail("Pub/Sub push request", "body", "JSON") from None
+        raise MalformedEvent("Pub/Sub push request", "body", "JSON") from None
     if type(envelope) is not dict:
-        raise _fail("Pub/Sub push request", "body", "a JSON object")
+        raise MalformedEvent("Pub/Sub push request", "body", "a JSON object")
     attempt = envelope.get("deliveryAttempt")
     if attempt is not None and type(attempt) is not int:
-        raise _fail("Pub/Sub push request", "deliveryAttempt", "an integer")
+        raise MalformedEvent("Pub/Sub push request", "deliveryAttempt", "an integer")
     if "message" not in envelope:
         legacy_check(envelope)
     if source is None:
@@ -125,7 +121,7 @@ class CloudEventIn:
                 try:
                     data = json.loads(src) if src else {}
                 except ValueError:
-                    raise _fail(f"CloudEvent {self.type}", "data", "JSON") from None
+                    raise MalformedEvent(f"CloudEvent {self.type}", "data", "JSON") from None
             else:
                 data = src
             self._data = data
@@ -137,7 +133,7 @@ class CloudEventIn:
             raise UnsupportedEvent(f"CloudEvent type {self.type!r} is not {PUBSUB_PUBLISHED!r}")
         data = self.data
         if type(data) is not dict:
-            raise _fail("Eventarc Pub/Sub event", "data", "an object")
+            raise MalformedEvent("Eventarc Pub/Sub event", "data", "an object")
         if source is None and self.source:
             from portable.runtime.links import resolve
 
@@ -161,10 +157,10 @@ class CloudEventIn:
             )
         data = self.data
         if type(data) is not dict:
-            raise _fail("Cloud Storage event", "data", "an object")
+            raise MalformedEvent("Cloud Storage event", "data", "an object")
         name, key = data.get("bucket"), data.get("name")
         if type(name) is not str or type(key) is not str:
-            raise _fail("Cloud Storage event", "data.bucket/data.name", "a string")
+            raise MalformedEvent("Cloud Storage event", "data.bucket/data.name", "a string")
         return ObjectEvent(
             bucket or resolve("bucket", name), key, action, size=data.get("size"), etag=data.get("etag"),
             time=self.time or data.get("timeDeleted" if action == "deleted" else "updated"), id=self.id,
@@ -182,7 +178,7 @@ class CloudEventIn:
 
 def _ce_text(value: object, what: str, field: str) -> str:
     if type(value) is not str or not value:
-        raise _fail(what, field, "a non-empty string")
+        raise MalformedEvent(what, field, "a non-empty string")
     return value
 
 
@@ -203,7 +199,7 @@ def cloudevent_from_http(headers: Mapping[str, str], body: bytes) -> CloudEventI
     try:
         event = json.loads(body)
     except ValueError:
-        raise _fail(what, "body", "JSON") from None
+        raise MalformedEvent(what, "body", "JSON") from None
     return structured_cloudevent(event)
 
 
@@ -211,7 +207,7 @@ def structured_cloudevent(event: object) -> CloudEventIn:
     """A CloudEvent given as a JSON object (structured mode)."""
     what = "CloudEvent (structured mode)"
     if type(event) is not dict:
-        raise _fail(what, "body", "a JSON object")
+        raise MalformedEvent(what, "body", "a JSON object")
     if event.get("specversion") != "1.0":
         raise UnsupportedEvent(f"not a CloudEvents 1.0 event (specversion {event.get('specversion')!r})")
     data: Any = event.get("data")
@@ -219,7 +215,7 @@ def structured_cloudevent(event: object) -> CloudEventIn:
         try:
             data = b64decode(event["data_base64"])
         except (TypeError, ValueError):
-            raise _fail(what, "data_base64", "base64") from None
+            raise MalformedEvent(what, "data_base64", "base64") from None
     time, subject = event.get("time"), event.get("subject")
     return CloudEventIn(
         _ce_text(event.get("id"), what, "id"), _ce_text(event.get("source"), what, "source"),
@@ -295,9 +291,9 @@ def _read_body(environ: Mapping[str, Any]) -> bytes:
         try:
             n = int(length)
         except ValueError:
-            raise _fail("HTTP request", "Content-Length", "an integer") from None
+            raise MalformedEvent("HTTP request", "Content-Length", "an integer") from None
         if n < 0:
-            raise _fail("HTTP request", "Content-Length", "a non-negative integer")
+            raise MalformedEvent("HTTP request", "Content-Length", "a non-negative integer")
         return bytes(stream.read(n)) if n else b""
     if environ.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked":
         return bytes(stream.read())
@@ -308,7 +304,7 @@ def wsgi_request(environ: Mapping[str, Any], body: bytes | None = None) -> HttpR
     """The neutral request of a WSGI environ (the body is read unless given)."""
     method, path = environ.get("REQUEST_METHOD"), environ.get("PATH_INFO") or "/"
     if type(method) is not str or type(path) is not str:
-        raise _fail("HTTP request", "REQUEST_METHOD/PATH_INFO", "a string")
+        raise MalformedEvent("HTTP request", "REQUEST_METHOD/PATH_INFO", "a string")
     headers = EnvironHeaders(environ)
     forwarded = environ.get("HTTP_X_FORWARDED_FOR")
     source_ip = forwarded.split(",")[0].strip() if type(forwarded) is str else environ.get("REMOTE_ADDR")
@@ -428,7 +424,7 @@ class CloudRunApp:
 
         if kind == "schedule":
             if not name:
-                raise _fail("Cloud Scheduler call", "path", "/_portable/schedule/<name>")
+                raise MalformedEvent("Cloud Scheduler call", "path", "/_portable/schedule/<name>")
             return ScheduleEvent(name, headers.get("x-cloudscheduler-scheduletime"), raw=environ), "schedule"
         if path and (kind not in EVENT_KINDS or not name):
             raise UnsupportedEvent(f"no portable event endpoint at {path!r}")

@@ -88,7 +88,7 @@ def links_entry(stack: Stack, kind: str, name: str, access: str, root: Path, sta
     entry: dict[str, Any] = {"kind": kind, "access": access, "id": physical_id(state, kind, name), "state": state}
     if kind == "bucket":
         entry["notify"] = [
-            {"queue": object_queue(name, f.name), "events": list(t.events), "prefix": t.prefix, "suffix": t.suffix}
+            {"queue": object_queue(name, f.name), **t.as_filter()}
             for f in stack.consumers("bucket", name)
             for t in f.triggers
             if isinstance(t, ObjectTrigger) and t.bucket == name

@@ -4,8 +4,8 @@ A bucket client enqueues one small JSON message per matching trigger (on that tr
 the consumer turns it back into an :class:`~portable.runtime.objects.ObjectEvent`.
 
 >>> notify = {"queue": "object:receipts:indexer", "events": ["created"], "prefix": "receipts/", "suffix": ".json"}
->>> matches(notify, "created", "receipts/1.json"), matches(notify, "created", "reports/1.json")
-(True, False)
+>>> targets([notify], "created", "receipts/1.json"), targets([notify], "created", "reports/1.json")
+(['object:receipts:indexer'], [])
 """
 
 from __future__ import annotations
@@ -15,22 +15,13 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from portable.runtime.objects import ObjectEvent
+from portable.runtime.objects import ObjectEvent, takes
 from providers.local.contract import OBJECT_EVENT_VERSION
-
-
-def matches(notify: Mapping[str, Any], action: str, key: str) -> bool:
-    """True if the trigger described by ``notify`` fires for ``action`` on ``key``."""
-    return (
-        action in notify.get("events", ("created",))
-        and key.startswith(notify.get("prefix", ""))
-        and key.endswith(notify.get("suffix", ""))
-    )
 
 
 def targets(notifications: Iterable[Mapping[str, Any]], action: str, key: str) -> list[str]:
     """The queues that get an event for ``action`` on ``key``."""
-    return [n["queue"] for n in notifications if matches(n, action, key)]
+    return [n["queue"] for n in notifications if takes(n, action, key)]
 
 
 def encode(bucket: str, key: str, action: str, size: int | None = None, etag: str | None = None) -> bytes:

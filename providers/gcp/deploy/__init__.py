@@ -73,8 +73,7 @@ def _describer(function: FunctionModel, resources: Mapping[tuple[str, str], Any]
     def describe(kind: str, name: str) -> dict[str, Any]:
         entry: dict[str, Any] = dict(resources[(kind, name)].link())
         if kind == "bucket":
-            filters = [{"events": list(t.events), "prefix": t.prefix, "suffix": t.suffix}
-                       for t in function.triggers if isinstance(t, ObjectTrigger) and t.bucket == name]
+            filters = [t.as_filter() for t in function.triggers if isinstance(t, ObjectTrigger) and t.bucket == name]
             if filters:
                 entry["triggers"] = filters
         return entry
