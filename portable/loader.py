@@ -14,7 +14,6 @@ file and line, not the loader's.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import importlib.util
 import json
@@ -32,6 +31,7 @@ import yaml
 
 from portable.errors import PortableError, Problem, StackInvalid, UsageError
 from portable.model import Stack
+from portable.naming import short_hash
 
 STACK_FILES = ("stack.py", "stack.yaml", "stack.yml", "stack.json")
 _MODULE_TARGET = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
@@ -93,7 +93,7 @@ def _load_file(path: Path, origin: str) -> LoadedStack:
 
 def _load_python(path: Path, attribute: str | None, origin: str) -> LoadedStack:
     path = path.resolve()
-    digest = hashlib.sha256(str(path).encode()).hexdigest()[:8]
+    digest = short_hash(str(path))
     stem = re.sub(r"\W", "_", path.stem)
     name = f"_portable_target_{stem}_{digest}"
     spec = importlib.util.spec_from_file_location(name, path)

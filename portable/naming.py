@@ -24,6 +24,16 @@ Charset = Literal["lower", "alnum", "underscore"]
 HASH_LENGTH = 8
 
 
+def short_hash(text: str, length: int = HASH_LENGTH) -> str:
+    """The first ``length`` hex digits of the SHA-256 of ``text``: how physical names are made unique
+    and kept stable.
+
+    >>> short_hash("shop-jobs")
+    '0e9ddcee'
+    """
+    return hashlib.sha256(text.encode()).hexdigest()[:length]
+
+
 def physical_name(stack: str, name: str, max_length: int, charset: Charset = "lower") -> str:
     """The physical name of ``name`` in ``stack``: ``{stack}-{name}``, written in ``charset``, at most
     ``max_length`` characters (cut, plus a hash of the full name, when longer). ``name`` may be empty
@@ -43,7 +53,7 @@ def physical_name(stack: str, name: str, max_length: int, charset: Charset = "lo
     written = _write(full, charset)
     if len(written) <= max_length:
         return written
-    digest = hashlib.sha256(full.encode()).hexdigest()[:HASH_LENGTH]
+    digest = short_hash(full)
     separator = "" if charset == "alnum" else _write("-", charset)
     head = written[: max_length - HASH_LENGTH - len(separator)].rstrip("-_")
     return f"{head}{separator}{digest}"

@@ -8,20 +8,17 @@ and drops the inputs built from it): ``arn``, ``invokeArn``, ``version``, ``url`
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from portable.naming import short_hash
+
 ACCOUNT = "123456789012"
 PARTITION = "aws"
 
 Outputs = Callable[["AwsCloud", str, Mapping[str, Any]], tuple[str, dict[str, Any]]]
-
-
-def _digest(text: str, length: int) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:length]
 
 
 @dataclass(frozen=True)
@@ -89,7 +86,7 @@ def _alias(cloud: AwsCloud, name: str, inputs: Mapping[str, Any]) -> tuple[str, 
 
 
 def _function_url(cloud: AwsCloud, name: str, inputs: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-    url_id = _digest(f"{inputs.get('functionName')}:{inputs.get('qualifier')}", 32)
+    url_id = short_hash(f"{inputs.get('functionName')}:{inputs.get('qualifier')}", 32)
     return url_id, {"urlId": url_id, "functionUrl": f"https://{url_id}.lambda-url.{cloud.region}.on.aws/"}
 
 
@@ -106,7 +103,7 @@ def _topic(cloud: AwsCloud, name: str, inputs: Mapping[str, Any]) -> tuple[str, 
 
 def _bucket(cloud: AwsCloud, name: str, inputs: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
     prefix = inputs.get("bucketPrefix")
-    bucket = str(inputs.get("bucket") or (f"{prefix}{_digest(str(prefix), 26)}" if prefix else name))
+    bucket = str(inputs.get("bucket") or (f"{prefix}{short_hash(str(prefix), 26)}" if prefix else name))
     return bucket, {
         "bucket": bucket, "arn": cloud.arn("s3", bucket, regional=False, account=False),
         "bucketDomainName": f"{bucket}.s3.amazonaws.com",
@@ -126,7 +123,7 @@ def _named(service: str, resource: str) -> Outputs:
 
 def _secret(cloud: AwsCloud, name: str, inputs: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
     physical = str(inputs.get("name") or name)
-    arn = cloud.arn("secretsmanager", f"secret:{physical}-{_digest(physical, 6)}")
+    arn = cloud.arn("secretsmanager", f"secret:{physical}-{short_hash(physical, 6)}")
     return arn, {"arn": arn, "name": physical}
 
 
@@ -136,7 +133,7 @@ def _role(cloud: AwsCloud, name: str, inputs: Mapping[str, Any]) -> tuple[str, d
 
 
 def _api(cloud: AwsCloud, name: str, inputs: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-    api_id = _digest(str(inputs.get("name") or name), 10)
+    api_id = short_hash(str(inputs.get("name") or name), 10)
     return api_id, {
         "apiEndpoint": f"https://{api_id}.execute-api.{cloud.region}.amazonaws.com",
         "executionArn": cloud.arn("execute-api", api_id),
@@ -145,11 +142,11 @@ def _api(cloud: AwsCloud, name: str, inputs: Mapping[str, Any]) -> tuple[str, di
 
 
 def _short_id(cloud: AwsCloud, name: str, inputs: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-    return _digest(name, 7), {}
+    return short_hash(name, 7), {}
 
 
 def _subscription(cloud: AwsCloud, name: str, inputs: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-    arn = f"{inputs.get('topic')}:{_digest(name, 8)}"
+    arn = f"{inputs.get('topic')}:{short_hash(name, 8)}"
     return arn, {"arn": arn}
 
 

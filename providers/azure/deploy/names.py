@@ -8,11 +8,10 @@ the Pulumi project, the Pulumi stack and the portable stack, so two deployments 
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 
-from portable.naming import physical_name
+from portable.naming import physical_name, short_hash
 
 POISON_SUFFIX = "-poison"
 """The Functions host moves a message that failed ``maxDequeueCount`` times to ``<queue>-poison``."""
@@ -28,8 +27,7 @@ class Names:
 
     @property
     def suffix(self) -> str:
-        digest = hashlib.sha256(f"{self.project}/{self.environment}/{self.stack}".encode()).hexdigest()
-        return digest[:8]
+        return short_hash(f"{self.project}/{self.environment}/{self.stack}")
 
     def resource_group(self) -> str:
         return f"{physical_name(self.stack, 'rg', 80)}-{self.suffix[:6]}"

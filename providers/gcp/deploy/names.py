@@ -13,9 +13,7 @@ Google's limits: Cloud Run services 49 characters (safe), service account ids 6-
 
 from __future__ import annotations
 
-import hashlib
-
-from portable.naming import physical_name
+from portable.naming import physical_name, short_hash
 
 SERVICE_LIMIT = 49
 ACCOUNT_LIMIT = 30
@@ -31,12 +29,8 @@ INTERNAL = "-"
 name's ``-``: portable names never start with ``-`` (nor contain ``--``), so they cannot clash."""
 
 
-def _digest(text: str, length: int) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:length]
-
-
 def _at_least(name: str, minimum: int) -> str:
-    return name if len(name) >= minimum else f"{name}-{_digest(name, 4)}"
+    return name if len(name) >= minimum else f"{name}-{short_hash(name, 4)}"
 
 
 def physical(stack: str, name: str) -> str:
@@ -54,7 +48,7 @@ def account_id(stack: str, name: str) -> str:
 
 def bucket_name(stack: str, name: str, project: str) -> str:
     """Globally unique: ``<stack>-<name>-<hash of the project id>``."""
-    return physical_name(stack, f"{name}-{_digest(project, 6)}", BUCKET_LIMIT)
+    return physical_name(stack, f"{name}-{short_hash(project, 6)}", BUCKET_LIMIT)
 
 
 def database_name(stack: str, table: str) -> str:
