@@ -9,6 +9,7 @@ its optional ``name`` or ``aliases``, or the last ``/``- or ``:``-separated part
 from __future__ import annotations
 
 from portable.runtime import env
+from portable.runtime.errors import ConfigError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -81,3 +82,14 @@ def resolve(kind: str, physical: str, *more: str | None, links: Mapping[str, Map
                 resolved.clear()
             resolved[key] = name
     return name
+
+
+def link_field(name: str, link: Mapping[str, Any], field: str) -> Any:
+    """A field runtime clients need from the PORTABLE_LINKS entry of ``name``; its absence is a
+    deployment mistake, explained as one."""
+    value = link.get(field)
+    if value is None or value == "":
+        raise ConfigError(
+            f"PORTABLE_LINKS entry for {link.get('kind', 'resource')} {name!r} has no {field!r}; redeploy the function"
+        )
+    return value

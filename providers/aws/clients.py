@@ -23,6 +23,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from portable.runtime.errors import ConfigError, ItemExists
+from portable.runtime.links import link_field
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -45,13 +46,6 @@ def client(service: str) -> Any:
 def reset() -> None:
     """Forget the shared boto3 clients (tests that switch endpoints or credentials call this)."""
     _clients.clear()
-
-
-def _id(name: str, link: Mapping[str, Any]) -> str:
-    value = link.get("id")
-    if not isinstance(value, str) or not value:
-        raise ConfigError(f"PORTABLE_LINKS entry for {link.get('kind', 'resource')} {name!r} has no 'id'; redeploy the function")
-    return value
 
 
 def _error_code(error: Exception) -> str:
@@ -81,7 +75,7 @@ class S3Bucket:
 
     def __init__(self, name: str, link: Mapping[str, Any]) -> None:
         self.name = name
-        self.bucket = _id(name, link)
+        self.bucket = str(link_field(name, link, "id"))
 
     def put(self, key: str, data: bytes | str, *, content_type: str | None = None) -> None:
         body = data.encode("utf-8") if isinstance(data, str) else data
@@ -153,7 +147,7 @@ class DynamoTable:
         from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
         self.name = name
-        self.table = _id(name, link)
+        self.table = str(link_field(name, link, "id"))
         self.key: str = link.get("key") or "id"
         self.sort_key: str | None = link.get("sort_key")
         self._serializer = TypeSerializer()
@@ -215,7 +209,7 @@ class SqsQueue:
 
     def __init__(self, name: str, link: Mapping[str, Any]) -> None:
         self.name = name
-        self.url = _id(name, link)
+        self.url = str(link_field(name, link, "id"))
 
     def send(self, body: bytes | str, attributes: Mapping[str, str] | None = None) -> str:
         response = client("sqs").send_message(
@@ -232,7 +226,7 @@ class SnsTopic:
 
     def __init__(self, name: str, link: Mapping[str, Any]) -> None:
         self.name = name
-        self.arn = _id(name, link)
+        self.arn = str(link_field(name, link, "id"))
 
     def publish(self, body: bytes | str, attributes: Mapping[str, str] | None = None) -> str:
         response = client("sns").publish(
@@ -252,7 +246,7 @@ class SecretsManagerSecret:
 
     def __init__(self, name: str, link: Mapping[str, Any]) -> None:
         self.name = name
-        self.arn = _id(name, link)
+        self.arn = str(link_field(name, link, "id"))
         self._value: str | None = None
 
     def value(self) -> str:

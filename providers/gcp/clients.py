@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from portable.runtime.errors import ConfigError, ItemExists
+from portable.runtime.links import link_field
 from providers.gcp.documents import EXPIRES_FIELD, PREFIX_END, document_id
 
 PUBLISH_TIMEOUT = 60.0
@@ -48,14 +49,6 @@ def reset() -> None:
     _shared.clear()
 
 
-def _field(name: str, link: Mapping[str, Any], field: str) -> Any:
-    value = link.get(field)
-    if value is None or value == "":
-        kind = link.get("kind", "resource")
-        raise ConfigError(f"PORTABLE_LINKS entry for {kind} {name!r} has no {field!r}; redeploy the function")
-    return value
-
-
 # -- Cloud Storage ----------------------------------------------------------------------------------
 
 
@@ -66,7 +59,7 @@ class GcsBucket:
 
     def __init__(self, name: str, link: Mapping[str, Any], *, client: Any = None) -> None:
         self.name = name
-        self.bucket_name: str = _field(name, link, "id")
+        self.bucket_name: str = link_field(name, link, "id")
         self._project: str | None = link.get("project")
         self._bucket = client.bucket(self.bucket_name) if client is not None else None
 
@@ -122,10 +115,10 @@ class FirestoreTable:
 
     def __init__(self, name: str, link: Mapping[str, Any], *, client: Any = None) -> None:
         self.name = name
-        self.project: str = _field(name, link, "project")
+        self.project: str = link_field(name, link, "project")
         self.database: str = link.get("database") or "(default)"
-        self.collection: str = _field(name, link, "collection")
-        self.key: str = _field(name, link, "key")
+        self.collection: str = link_field(name, link, "collection")
+        self.key: str = link_field(name, link, "key")
         self.sort_key: str | None = link.get("sort_key") or None
         self.ttl: str | None = link.get("ttl_attribute") or None
         self._client = client
@@ -215,7 +208,7 @@ class PubSubTopic:
 
     def __init__(self, name: str, link: Mapping[str, Any], *, publisher: Any = None) -> None:
         self.name = name
-        self.path: str = _field(name, link, "id")
+        self.path: str = link_field(name, link, "id")
         self._publisher = publisher
 
     def _client(self) -> Any:
@@ -252,7 +245,7 @@ class SecretManagerSecret:
 
     def __init__(self, name: str, link: Mapping[str, Any], *, client: Any = None) -> None:
         self.name = name
-        self.resource: str = _field(name, link, "id")
+        self.resource: str = link_field(name, link, "id")
         self.env: str | None = link.get("env") or None
         self._client = client
 
