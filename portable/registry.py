@@ -42,9 +42,12 @@ class Provider:
     extra: ClassVar[str | None] = None
 
     def limits(self) -> ProviderLimits:
-        """What the target can run: the ``LIMITS`` of ``providers/<name>/limits.py`` (pure data, no SDK
-        import). ``Stack.check(name)`` compares a stack with it."""
-        raise NotImplementedError
+        """What the target can run: the ``LIMITS`` of the ``limits`` module beside the provider's own
+        (``providers/<name>/limits.py``: pure data, no SDK import). ``Stack.check(name)`` compares a
+        stack with it."""
+        package = type(self).__module__.rpartition(".")[0]
+        limits: ProviderLimits = importlib.import_module(f"{package}.limits").LIMITS
+        return limits
 
     def deploy(self, stack: Stack, root: Path) -> dict[str, Any]:
         raise PortableError(

@@ -11,7 +11,6 @@ from portable.registry import Provider, missing_sdk
 if TYPE_CHECKING:
     import pulumi
 
-    from portable.limits import ProviderLimits
     from portable.model import Stack
     from providers.aws.mocks import AwsCloud
 
@@ -33,11 +32,6 @@ class AwsProvider(Provider):
     """What ships in every function next to the user's code: the shim and the runtime clients."""
     bundle_excludes: ClassVar[tuple[str, ...]] = ("boto3", "botocore", "s3transfer")
     """Provided by the Lambda Python runtime: left out of bundles even when a requirement pulls them in."""
-
-    def limits(self) -> ProviderLimits:
-        from providers.aws.limits import LIMITS
-
-        return LIMITS
 
     def requires(self) -> None:
         missing_sdk(self.name, "pulumi", "pulumi_aws")

@@ -11,7 +11,6 @@ from portable.registry import Provider, missing_sdk
 if TYPE_CHECKING:
     import pulumi
 
-    from portable.limits import ProviderLimits
     from portable.model import Stack
     from providers.azure.mocks import AzureCloud
 
@@ -26,11 +25,6 @@ class AzureProvider(Provider):
 
     build_packages: bool = True
     """Build each function's package (tests of the deploy side turn it off)."""
-
-    def limits(self) -> ProviderLimits:
-        from providers.azure.limits import LIMITS
-
-        return LIMITS
 
     def requires(self) -> None:
         missing_sdk(self.name, "pulumi", "pulumi_azure_native")

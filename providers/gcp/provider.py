@@ -11,7 +11,6 @@ from portable.registry import Provider, missing_sdk
 if TYPE_CHECKING:
     import pulumi
 
-    from portable.limits import ProviderLimits
     from portable.model import Stack
     from providers.gcp.deploy.code import Packager
     from providers.gcp.mocks import GcpCloud
@@ -27,11 +26,6 @@ class GcpProvider(Provider):
 
     packager: ClassVar[Packager | None] = None
     """Replaces the code bundler (e.g. ``providers.gcp.deploy.code.placeholder``: nothing is built)."""
-
-    def limits(self) -> ProviderLimits:
-        from providers.gcp.limits import LIMITS
-
-        return LIMITS
 
     def requires(self) -> None:
         missing_sdk(self.name, "pulumi", "pulumi_gcp", "pulumi_random")

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from portable.registry import Provider
-
-if TYPE_CHECKING:
-    from portable.limits import ProviderLimits
 
 
 class LocalProvider(Provider):
@@ -16,8 +13,3 @@ class LocalProvider(Provider):
     name: ClassVar[str] = "local"
     title: ClassVar[str] = "Local"
     extra: ClassVar[str | None] = None
-
-    def limits(self) -> ProviderLimits:
-        from providers.local.limits import LIMITS
-
-        return LIMITS
