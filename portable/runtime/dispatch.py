@@ -153,16 +153,7 @@ class Function:
             if timeout is not None:
                 config[env.TIMEOUT] = str(timeout)
         self._config: Mapping[str, str] | None = config
-        self.router = _router(env.routes(config))
-        self.links = env.links(config)
-        self.log = InvocationLog(name, level_of(log_level or config.get(env.LOG)), log_stream)
-        self._handler_ref = handler
-        self._handler: Handler | None = None
-        self._two_args = True
-        self._async = False
-        self._cold = True
-        if callable(handler):
-            self._set_handler(handler)
+        self._configure(config, handler, log_level or config.get(env.LOG), log_stream)
 
     @classmethod
     def from_env(cls, provider: str | None = None, environ: Mapping[str, str] | None = None,
@@ -182,17 +173,23 @@ class Function:
         except ValueError:
             raise ConfigError(f"{env.TIMEOUT} must be a number of seconds, not {timeout!r}") from None
         fn._config = None if environ is None else environ
-        fn.router = _router(env.routes(source))
-        fn.links = env.links(source)
-        fn.log = InvocationLog(fn.name, level_of(source.get(env.LOG)), log_stream)
-        fn._handler_ref = ref
-        fn._handler = None
-        fn._two_args = True
-        fn._async = False
-        fn._cold = True
-        if callable(ref):
-            fn._set_handler(ref)
+        fn._configure(source, ref, source.get(env.LOG), log_stream)
         return fn
+
+    def _configure(self, source: Mapping[str, str], handler: str | Handler, log_level: str | None,
+                   log_stream: TextIO | None) -> None:
+        """What both constructors derive from the configuration ``source``: routes, links, the log and
+        the handler (imported on the first call when it is a reference)."""
+        self.router = _router(env.routes(source))
+        self.links = env.links(source)
+        self.log = InvocationLog(self.name, level_of(log_level), log_stream)
+        self._handler_ref = handler
+        self._handler: Handler | None = None
+        self._two_args = True
+        self._async = False
+        self._cold = True
+        if callable(handler):
+            self._set_handler(handler)
 
     @property
     def config(self) -> Mapping[str, str]:
