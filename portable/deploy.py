@@ -149,6 +149,7 @@ def runtime_environment(
     variables[env.PROVIDER] = provider
     variables[env.FUNCTION] = function.name
     variables[env.HANDLER] = function.handler
+    variables[env.LOG] = function.log_level
     if function.http_triggers:
         variables[env.ROUTES] = _compact([[t.method, t.path] for t in function.http_triggers])
     if links:

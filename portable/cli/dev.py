@@ -29,7 +29,9 @@ def dev(
     state: Annotated[Path | None, typer.Option(help="State folder (default: <project>/.portable/state).")] = None,
     reset: Annotated[bool, typer.Option("--reset", help="Delete the local state (queues, tables, buckets) first.")] = False,
     reload: Annotated[bool, typer.Option("--reload/--no-reload", help="Reload handler code when it changes.")] = True,
-    log: Annotated[str, typer.Option(help="Invocation log level: off, error, info, debug.")] = "info",
+    log: Annotated[str | None, typer.Option(
+        help="Invocation log level of every function: off, error, info, debug (default: each function's "
+             "log_level, at least info).", show_default=False)] = None,
 ) -> None:
     """Run the stack locally: HTTP routes, queues, topics, bucket events, schedules, tables and secrets."""
     from providers.local.config import missing_secrets
@@ -38,7 +40,7 @@ def dev(
     from providers.local.stack import LocalStack
     from providers.local.state import State
 
-    if log not in LEVELS:
+    if log is not None and log not in LEVELS:
         raise UsageError(f"--log {log!r} is not a log level", hint=f"Use one of: {', '.join(LEVELS)}.")
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):  # also where a shell started us with SIGINT ignored

@@ -13,6 +13,7 @@ from portable.model.triggers import Http, Schedule, Trigger
 
 PythonVersion = Literal["3.11", "3.12", "3.13", "3.14"]
 Architecture = Literal["x86_64", "arm64"]
+LogLevel = Literal["off", "error", "info", "debug"]
 
 _HANDLER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -67,6 +68,11 @@ class Function(PortableModel):
     """The resources the function may use, and how: nothing else is granted."""
     triggers: tuple[Trigger, ...] = ()
     """What runs the function; none means it is only invoked directly."""
+    log_level: LogLevel = "error"
+    """Portable's own invocation log line: ``error`` writes one for each failed invocation, ``info`` one
+    for every invocation, ``debug`` adds a summary of the event, ``off`` none. The cloud's own record of
+    each invocation (Lambda's REPORT line, Cloud Run's request log, Application Insights' requests) is
+    kept whatever the level."""
     options: Options = {}
     """Per provider, arguments merged into the native function resource."""
 

@@ -1,7 +1,7 @@
 """One structured JSON log line per invocation, written to stderr (or a given stream).
 
-Levels (``PORTABLE_LOG``): ``off`` writes nothing, ``error`` only failed invocations, ``info`` (the
-default) every invocation, ``debug`` adds a summary of the event. Lines carry ``severity`` and
+Levels (``PORTABLE_LOG``): ``off`` writes nothing, ``error`` (the default) only failed invocations,
+``info`` every invocation, ``debug`` adds a summary of the event. Lines carry ``severity`` and
 ``message`` (the fields Cloud Logging, CloudWatch and Application Insights pick up), the function, the
 trigger, the outcome, the duration, the cold-start flag, the invocation id and the trace id.
 """
@@ -19,8 +19,8 @@ LEVELS = {"off": 0, "error": 1, "info": 2, "debug": 3}
 
 
 def level_of(value: str | None) -> int:
-    """The numeric level for a PORTABLE_LOG value (unknown values mean ``info``)."""
-    return LEVELS.get((value or "info").strip().lower(), 2)
+    """The numeric level for a PORTABLE_LOG value (unset means ``error``, unknown values ``info``)."""
+    return LEVELS.get((value or "error").strip().lower(), 2)
 
 
 class InvocationLog:

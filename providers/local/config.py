@@ -14,6 +14,7 @@ from typing import Any
 
 from portable.model import Function, ObjectTrigger, QueueTrigger, Stack, TopicTrigger
 from portable.runtime import env
+from portable.runtime.log import LEVELS
 from providers.local.contract import (
     SECRETS_FILE,
     object_queue,
@@ -47,7 +48,8 @@ class Subscription:
 
 
 def function_config(stack: Stack, function: Function, root: Path, state: Path, log: str | None = None) -> dict[str, str]:
-    """The PORTABLE_* configuration ``function`` runs with locally."""
+    """The PORTABLE_* configuration ``function`` runs with locally: at the ``log`` level when given, else
+    at its own level but at least ``info`` (the invocation feed is built from those lines)."""
     config = {
         env.PROVIDER: "local",
         env.FUNCTION: function.name,
@@ -56,8 +58,7 @@ def function_config(stack: Stack, function: Function, root: Path, state: Path, l
         env.LINKS: json.dumps(links(stack, function, root, state)),
         env.TIMEOUT: str(function.timeout),
     }
-    if log is not None:
-        config[env.LOG] = log
+    config[env.LOG] = log or max(function.log_level, "info", key=LEVELS.__getitem__)
     return config
 
 

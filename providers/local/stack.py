@@ -51,7 +51,7 @@ _ADMIN_ACCESS = {"bucket": "read_write", "table": "read_write", "queue": "send",
 class LocalStack:
     """A stack served on this machine; its state lives in ``state_dir`` (default ``<root>/.portable/state``).
 
-    ``log`` is the PORTABLE_LOG level of every function; ``log_stream`` where their invocation lines go
+    ``log`` is the PORTABLE_LOG level of every function (default: each one's own, at least ``info``); ``log_stream`` where their invocation lines go
     (``"stderr"``, the default, is whatever ``sys.stderr`` is at the time; None is nowhere); every line is
     also kept in ``feed``. ``backoff`` paces
     retries of failed messages.

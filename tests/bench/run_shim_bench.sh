@@ -19,7 +19,7 @@ REPO=$(cd "$(dirname "$0")/../.." && pwd)
 HARNESS=${HARNESS:-$REPO/../shared/bench/shim}
 PY=${PY:-${TMPDIR:-/tmp}/shim-bench-venv/bin/python}
 ANCHORS="floor,floor-min,aws-lambda-typing,powertools data classes,mangum (raw ASGI app),functions-framework,azure-functions"
-OURS="portable (aws),portable (aws) PORTABLE_LOG=error,portable (gcp),portable (azure)"
+OURS="portable (aws),portable (aws) log_level=info,portable (gcp),portable (azure)"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/portable-shim-bench.XXXXXX")
 [ "${KEEP:-0}" = 1 ] || trap 'rm -rf "$WORK"' EXIT

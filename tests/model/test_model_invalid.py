@@ -98,7 +98,7 @@ PYTHON_CASES: dict[str, tuple[Callable[[], Any], str]] = {
         _builder_unknown_setting,
         "Function 'api' has 1 problem:\n"
         "  - Function 'api': unknown field 'timout' (did you mean 'timeout'?). Allowed fields: 'architecture', "
-        "'environment', 'handler', 'links', 'max_instances', 'memory', 'min_instances', 'name', 'options', "
+        "'environment', 'handler', 'links', 'log_level', 'max_instances', 'memory', 'min_instances', 'name', 'options', "
         "'requirements', 'runtime', 'source', 'timeout', 'triggers'",
     ),
     "http_without_path": (

@@ -117,7 +117,7 @@ def test_http_dispatch_outcomes_and_log_lines() -> None:
         return {"hi": request.path_params["name"], "cold": ctx.cold_start}
 
     log = io.StringIO()
-    fn = Function("api", handle, routes=[["GET", "/hello/{name}"]], log_stream=log)
+    fn = Function("api", handle, routes=[["GET", "/hello/{name}"]], log_level="info", log_stream=log)
     first = fn.http(HttpRequest("GET", "/hello/ada", headers={"traceparent": TRACEPARENT}))
     assert (first.status, first.data) == (200, {"hi": "ada", "cold": True})
     assert fn.http(HttpRequest("GET", "/hello/bob")).data == {"hi": "bob", "cold": False}
@@ -135,6 +135,16 @@ def test_http_dispatch_outcomes_and_log_lines() -> None:
         "severity": "ERROR"}
     assert "secret detail" in lines[2]["traceback"] and isinstance(lines[2]["duration_ms"], float)
     assert [line["status"] for line in lines[3:]] == [400, 404, 405]
+
+
+def test_by_default_only_failed_invocations_are_logged() -> None:
+    log = io.StringIO()
+    fn = Function("api", lambda r: 1 / 0 if r.path == "/boom" else "ok", log_stream=log)
+    assert fn.http(HttpRequest("GET", "/")).status == 200
+    assert fn.http(HttpRequest("GET", "/boom"), fn.context("inv-2")).status == 500
+    assert fn.http(HttpRequest("GET", "/", body="x")).status == 200
+    lines = _lines(log)
+    assert [(line["severity"], line["outcome"], line["invocation_id"]) for line in lines] == [("ERROR", "error", "inv-2")]
 
 
 def test_log_off_writes_nothing() -> None:

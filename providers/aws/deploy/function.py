@@ -186,7 +186,7 @@ class Function(AwsComponent):
             "tracing_config": {"mode": "Active"},
             "logging_config": {
                 "log_format": "JSON", "log_group": self.log_group.name,
-                "application_log_level": "INFO", "system_log_level": "WARN",
+                "application_log_level": "INFO", "system_log_level": "INFO",  # INFO keeps the REPORT line
             },
         }
         if function.max_instances is not None:

@@ -22,8 +22,15 @@ def test_every_function_gets_the_contract_variables(plan_for: Any) -> None:
         "PORTABLE_PROVIDER": "aws",
         "PORTABLE_FUNCTION": "api",
         "PORTABLE_HANDLER": "app.handlers:handle",
+        "PORTABLE_LOG": "error",
         "PORTABLE_ROUTES": '[["GET","/orders/{order_id}"],["POST","/orders"]]',
     }
+
+
+def test_the_function_log_level_is_passed_on(plan_for: Any) -> None:
+    stack = Stack("shop")
+    function(stack, log_level="info")
+    assert environment(plan_for(stack), "api")["PORTABLE_LOG"] == "info"
 
 
 def test_links_carry_the_physical_ids_and_arns(plan_for: Any) -> None:

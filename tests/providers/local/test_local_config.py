@@ -46,6 +46,16 @@ def test_links_carry_what_the_local_clients_need(tmp_path: Path) -> None:
     assert json.loads(api["PORTABLE_ROUTES"]) == [["POST", "/orders"], ["GET", "/orders/{order_id}"]]
 
 
+def test_locally_functions_log_every_invocation_unless_told_otherwise(tmp_path: Path) -> None:
+    stack = _orders()
+    levels = {}
+    for level in ("error", "debug"):
+        function = stack.get_function("api").model_copy(update={"log_level": level})
+        levels[level] = config.function_config(stack, function, tmp_path, tmp_path)["PORTABLE_LOG"]
+    quiet = config.function_config(stack, stack.get_function("api"), tmp_path, tmp_path, log="off")["PORTABLE_LOG"]
+    assert (levels, quiet) == ({"error": "info", "debug": "debug"}, "off")
+
+
 def test_each_trigger_gets_its_own_engine_queue() -> None:
     found = {(s.function, s.kind, s.queue, s.batch_size, s.visibility_timeout, s.max_receives)
              for s in config.subscriptions(_orders())}
