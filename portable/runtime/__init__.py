@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from portable.runtime.context import Context as Context
     from portable.runtime.context import current_context as current_context
     from portable.runtime.dispatch import Function as Function
+    from portable.runtime.errors import BadKey as BadKey
     from portable.runtime.errors import ConfigError as ConfigError
     from portable.runtime.errors import EventError as EventError
     from portable.runtime.errors import HandlerFailed as HandlerFailed
@@ -52,7 +53,7 @@ _EXPORTS = {
     "bucket": "clients", "table": "clients", "queue": "clients", "topic": "clients", "secret": "clients",
     "Bucket": "clients", "Table": "clients", "Queue": "clients", "Topic": "clients", "Secret": "clients",
     "EventError": "errors", "MalformedEvent": "errors", "UnsupportedEvent": "errors", "HandlerFailed": "errors",
-    "ConfigError": "errors", "LinkError": "errors", "ItemExists": "errors",
+    "ConfigError": "errors", "LinkError": "errors", "ItemExists": "errors", "BadKey": "errors",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -49,7 +49,8 @@ class Bucket(Protocol):
 
 
 class Table(Protocol):
-    """A key-value / document table."""
+    """A key-value / document table. An item or key without the table's key attributes, or with a key value
+    the cloud cannot key on, raises :class:`portable.runtime.errors.BadKey` before any call."""
 
     def put(self, item: dict[str, Any], *, if_not_exists: bool = False) -> None:
         """Store ``item``; with ``if_not_exists``, raise :class:`portable.runtime.errors.ItemExists` when an

@@ -52,5 +52,10 @@ class ItemExists(Exception):
     """``table(...).put(item, if_not_exists=True)`` found an item with the same key (on every provider)."""
 
 
+class BadKey(ValueError):
+    """A table item or key lacks one of the table's key attributes, or holds a key value the table cannot
+    key on (on every provider)."""
+
+
 class LinkError(ConfigError):
     """A runtime client was asked for a resource the function has no (sufficient) link to."""

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from portable.runtime.errors import ConfigError, ItemExists
+from portable.runtime.errors import ConfigError
+from portable.runtime.keys import item_exists, key_value, key_values
 from portable.runtime.links import link_field
 
 TYPE_CHECKING = False
@@ -159,7 +160,16 @@ class DynamoTable:
     def _decode(self, item: Mapping[str, Any]) -> dict[str, Any]:
         return {k: _from_dynamo(self._deserializer.deserialize(v)) for k, v in item.items()}
 
+    def _names(self) -> tuple[str, ...]:
+        return (self.key, self.sort_key) if self.sort_key else (self.key,)
+
+    def _key(self, key: dict[str, Any]) -> dict[str, Any]:
+        names = self._names()
+        return self._encode(dict(zip(names, key_values(self.name, names, key, "the key"), strict=True)))
+
     def put(self, item: dict[str, Any], *, if_not_exists: bool = False) -> None:
+        names = self._names()
+        values = key_values(self.name, names, item, "the item")
         extra = {}
         if if_not_exists:
             extra = {"ConditionExpression": "attribute_not_exists(#k)", "ExpressionAttributeNames": {"#k": self.key}}
@@ -167,19 +177,19 @@ class DynamoTable:
         try:
             dynamodb.put_item(TableName=self.table, Item=self._encode(item), **extra)
         except dynamodb.exceptions.ConditionalCheckFailedException:
-            raise ItemExists(f"table {self.name!r} already has an item with {self.key} {item.get(self.key)!r}") from None
+            raise item_exists(self.name, names, values) from None
 
     def get(self, key: dict[str, Any]) -> dict[str, Any] | None:
-        found = client("dynamodb").get_item(TableName=self.table, Key=self._encode(key), ConsistentRead=True)
+        found = client("dynamodb").get_item(TableName=self.table, Key=self._key(key), ConsistentRead=True)
         item = found.get("Item")
         return None if item is None else self._decode(item)
 
     def delete(self, key: dict[str, Any]) -> None:
-        client("dynamodb").delete_item(TableName=self.table, Key=self._encode(key))
+        client("dynamodb").delete_item(TableName=self.table, Key=self._key(key))
 
     def query(self, partition_value: Any, *, sort_prefix: str | None = None) -> list[dict[str, Any]]:
         names = {"#k": self.key}
-        values = {":k": self._serializer.serialize(_to_dynamo(partition_value))}
+        values = {":k": self._serializer.serialize(_to_dynamo(key_value(self.name, self.key, partition_value)))}
         condition = "#k = :k"
         if sort_prefix is not None:
             if self.sort_key is None:

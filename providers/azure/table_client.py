@@ -20,7 +20,7 @@ import json
 import time
 from typing import TYPE_CHECKING, Any
 
-from portable.runtime.errors import ConfigError, ItemExists
+from portable.runtime.keys import item_exists, key_value, key_values
 from providers.azure.clients import connection_string, credential, endpoint, physical_id
 
 if TYPE_CHECKING:
@@ -75,20 +75,15 @@ class AzureTable:
                 self._client = TableClient(endpoint(self.name, self.link), table, credential=credential())
         return self._client
 
+    def _names(self) -> tuple[str, ...]:
+        return (self.key, self.sort_key) if self.sort_key else (self.key,)
+
     def _keys(self, item: Mapping[str, Any], what: str) -> tuple[str, str]:
-        names = (self.key, self.sort_key) if self.sort_key else (self.key,)
-        missing = [n for n in names if n not in item]
-        if missing:
-            raise ConfigError(
-                f"table {self.name!r}: the {what} has no {', '.join(repr(n) for n in missing)} "
-                f"(the table's key is {' + '.join(repr(n) for n in names)})"
-            )
-        partition = escape_key(item[self.key])
-        row = escape_key(item[self.sort_key]) if self.sort_key else ""
-        return partition, row
+        values = key_values(self.name, self._names(), item, what)
+        return escape_key(values[0]), escape_key(values[1]) if self.sort_key else ""
 
     def _entity(self, item: Mapping[str, Any]) -> dict[str, Any]:
-        partition, row = self._keys(item, "item")
+        partition, row = self._keys(item, "the item")
         text = json.dumps(item, ensure_ascii=False, separators=(",", ":"))
         entity: dict[str, Any] = {"PartitionKey": partition, "RowKey": row}
         for index in range(0, max(len(text), 1), _CHUNK):
@@ -120,12 +115,13 @@ class AzureTable:
         try:
             self.client.create_entity(entity)
         except ResourceExistsError:
-            raise ItemExists(f"table {self.name!r} already has an item with key {self._describe(item)}") from None
+            names = self._names()
+            raise item_exists(self.name, names, [item[name] for name in names]) from None
 
     def get(self, key: Mapping[str, Any]) -> dict[str, Any] | None:
         from azure.core.exceptions import ResourceNotFoundError
 
-        partition, row = self._keys(key, "key")
+        partition, row = self._keys(key, "the key")
         try:
             entity = self.client.get_entity(partition, row)
         except ResourceNotFoundError:
@@ -133,18 +129,14 @@ class AzureTable:
         return self._item(entity)
 
     def delete(self, key: Mapping[str, Any]) -> None:
-        partition, row = self._keys(key, "key")
+        partition, row = self._keys(key, "the key")
         self.client.delete_entity(partition, row)
 
     def query(self, partition_value: Any, *, sort_prefix: str | None = None) -> list[dict[str, Any]]:
-        condition = f"PartitionKey eq {_quote(escape_key(partition_value))}"
+        condition = f"PartitionKey eq {_quote(escape_key(key_value(self.name, self.key, partition_value)))}"
         if sort_prefix:
             low = escape_key(sort_prefix)
             high = low[:-1] + chr(ord(low[-1]) + 1)
             condition += f" and RowKey ge {_quote(low)} and RowKey lt {_quote(high)}"
         items = (self._item(entity) for entity in self.client.query_entities(condition))
         return [item for item in items if item is not None]
-
-    def _describe(self, item: Mapping[str, Any]) -> str:
-        names = (self.key, self.sort_key) if self.sort_key else (self.key,)
-        return ", ".join(f"{n}={item.get(n)!r}" for n in names)

@@ -26,7 +26,8 @@ import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from portable.runtime.errors import ConfigError, ItemExists
+from portable.runtime.errors import ConfigError
+from portable.runtime.keys import STRING_OR_INTEGER, item_exists, key_value, key_values
 from portable.runtime.links import link_field
 from providers.gcp.documents import EXPIRES_FIELD, PREFIX_END, document_id
 
@@ -140,18 +141,15 @@ class FirestoreTable:
             collection = self._collection = client.collection(self.collection)
         return collection
 
+    def _names(self) -> tuple[str, ...]:
+        return (self.key, self.sort_key) if self.sort_key else (self.key,)
+
     def _document(self, key: Mapping[str, Any], what: str) -> Any:
-        names = (self.key, self.sort_key) if self.sort_key else (self.key,)
-        missing = [n for n in names if n not in key]
-        if missing:
-            raise KeyError(
-                f"table {self.name!r}: {what} needs the key attribute(s) {', '.join(map(repr, names))}; "
-                f"missing {', '.join(map(repr, missing))}"
-            )
-        return self._handle().document(document_id(tuple(key[n] for n in names), names))
+        values = key_values(self.name, self._names(), key, what, STRING_OR_INTEGER)
+        return self._handle().document(document_id(values))
 
     def put(self, item: Mapping[str, Any], *, if_not_exists: bool = False) -> None:
-        document = self._document(item, "an item")
+        document = self._document(item, "the item")
         data = dict(item)
         if self.ttl is not None and isinstance(data.get(self.ttl), int | float):
             from datetime import UTC, datetime
@@ -165,14 +163,15 @@ class FirestoreTable:
         try:
             document.create(data)
         except AlreadyExists:
-            raise ItemExists(f"table {self.name!r} already holds an item with this key") from None
+            names = self._names()
+            raise item_exists(self.name, names, [item[name] for name in names]) from None
 
     def get(self, key: Mapping[str, Any]) -> dict[str, Any] | None:
-        snapshot = self._document(key, "get").get()
+        snapshot = self._document(key, "the key").get()
         return self._item(snapshot.to_dict()) if snapshot.exists else None
 
     def delete(self, key: Mapping[str, Any]) -> None:
-        self._document(key, "delete").delete()
+        self._document(key, "the key").delete()
 
     def query(self, partition_value: Any, *, sort_prefix: str | None = None) -> list[dict[str, Any]]:
         """Items with ``key == partition_value``, sorted by the sort key, optionally by its prefix.
@@ -182,6 +181,7 @@ class FirestoreTable:
         """
         from google.cloud.firestore_v1.base_query import FieldFilter
 
+        partition_value = key_value(self.name, self.key, partition_value, STRING_OR_INTEGER)
         query = self._handle().where(filter=FieldFilter(self.key, "==", partition_value))
         if self.sort_key is not None:
             if sort_prefix:

@@ -33,16 +33,9 @@ PREFIX_END = "\uf8ff"
 """Appended to a prefix to make the exclusive upper bound of a string range query."""
 
 
-def key_part(value: object, attribute: str) -> str:
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise TypeError(
-            f"key attribute {attribute!r} must be a string or an integer; got {type(value).__name__} {value!r}"
-        )
-    return quote(str(value), safe="")
-
-
-def document_id(parts: tuple[object, ...], attributes: tuple[str, ...] = ("key", "sort key")) -> str:
-    encoded = SEPARATOR.join(key_part(v, a) for v, a in zip(parts, attributes, strict=False))
+def document_id(parts: tuple[object, ...]) -> str:
+    """The document id of the key values ``parts`` (strings or integers; the table client checks them)."""
+    encoded = SEPARATOR.join(quote(str(value), safe="") for value in parts)
     if encoded in (".", ".."):
         return encoded.replace(".", "%2E")
     if encoded.startswith("__") and encoded.endswith("__"):

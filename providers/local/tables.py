@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from portable.runtime.errors import ItemExists
+from portable.runtime.keys import item_exists, key_value, key_values
 from providers.local.sqlite import Database
 
 SCHEMA = """
@@ -38,10 +38,6 @@ CREATE TABLE IF NOT EXISTS items (
 """
 
 _NO_SORT = ""
-
-
-class BadKey(ValueError):
-    """An item or key lacks a key attribute, or its value is not a string or a number."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +62,7 @@ class TableStore:
 
     def put(self, table: TableSchema, item: dict[str, Any], *, if_not_exists: bool = False) -> None:
         """Store ``item`` (replacing one with the same key unless ``if_not_exists``)."""
-        if not isinstance(item, dict):
-            raise BadKey(f"table {table.name!r}: an item must be a dict, not {type(item).__name__}")
-        pk, sk = _key_of(table, item)
+        pk, sk = _key_of(table, item, "the item")
         text = json.dumps(item, separators=(",", ":"), ensure_ascii=False)
         expires = _expiry(table, item)
         with self._db.transaction() as db:
@@ -77,7 +71,8 @@ class TableStore:
                     "SELECT expires FROM items WHERE tbl = ? AND pk = ? AND sk = ?", (table.name, pk, sk)
                 ).fetchone()
                 if row is not None and not _expired(row[0]):
-                    raise ItemExists(f"table {table.name!r} already has an item with key {_describe(table, pk, sk)}")
+                    names = _names(table)
+                    raise item_exists(table.name, names, (pk, sk)[:len(names)])
             db.execute(
                 "INSERT OR REPLACE INTO items (tbl, pk, sk, item, expires) VALUES (?, ?, ?, ?, ?)",
                 (table.name, pk, sk, text, expires),
@@ -85,7 +80,7 @@ class TableStore:
 
     def get(self, table: TableSchema, key: dict[str, Any]) -> dict[str, Any] | None:
         """The item with ``key``, or None."""
-        pk, sk = _key_of(table, key)
+        pk, sk = _key_of(table, key, "the key")
         row = self._db.one("SELECT item, expires FROM items WHERE tbl = ? AND pk = ? AND sk = ?", (table.name, pk, sk))
         if row is None or _expired(row[1]):
             return None
@@ -94,13 +89,13 @@ class TableStore:
 
     def delete(self, table: TableSchema, key: dict[str, Any]) -> None:
         """Delete the item with ``key`` (nothing happens if there is none)."""
-        pk, sk = _key_of(table, key)
+        pk, sk = _key_of(table, key, "the key")
         with self._db.transaction() as db:
             db.execute("DELETE FROM items WHERE tbl = ? AND pk = ? AND sk = ?", (table.name, pk, sk))
 
     def query(self, table: TableSchema, partition_value: Any, *, sort_prefix: str | None = None) -> list[dict[str, Any]]:
         """Every item of the partition, by sort key; with ``sort_prefix`` only string sort keys starting with it."""
-        pk = _value(table, table.key, partition_value)
+        pk = key_value(table.name, table.key, partition_value)
         sql = "SELECT item, expires FROM items WHERE tbl = ? AND pk = ?"
         args: list[Any] = [table.name, pk]
         if sort_prefix:
@@ -115,23 +110,13 @@ class TableStore:
         return [json.loads(text) for text, expires in rows if not _expired(expires)]
 
 
-def _key_of(table: TableSchema, item: dict[str, Any]) -> tuple[Any, Any]:
-    if not isinstance(item, dict):
-        raise BadKey(f"table {table.name!r}: a key must be a dict like {{{table.key!r}: ...}}, not {type(item).__name__}")
-    pk = _value(table, table.key, item.get(table.key))
-    sk = _value(table, table.sort_key, item.get(table.sort_key)) if table.sort_key else _NO_SORT
-    return pk, sk
+def _names(table: TableSchema) -> tuple[str, ...]:
+    return (table.key, table.sort_key) if table.sort_key else (table.key,)
 
 
-def _value(table: TableSchema, attribute: str, value: Any) -> Any:
-    if isinstance(value, str | int | float) and not isinstance(value, bool):
-        return value
-    if value is None:
-        keys = repr(table.key) + (f" and {table.sort_key!r}" if table.sort_key else "")
-        raise BadKey(f"table {table.name!r}: the key attribute {attribute!r} is missing; its key is {keys}")
-    raise BadKey(
-        f"table {table.name!r}: key attribute {attribute!r} must be a string or a number, not {type(value).__name__}"
-    )
+def _key_of(table: TableSchema, item: object, what: str) -> tuple[Any, Any]:
+    values = key_values(table.name, _names(table), item, what)
+    return values[0], values[1] if table.sort_key else _NO_SORT
 
 
 def _expiry(table: TableSchema, item: dict[str, Any]) -> float | None:
@@ -143,9 +128,3 @@ def _expiry(table: TableSchema, item: dict[str, Any]) -> float | None:
 
 def _expired(expires: float | None) -> bool:
     return expires is not None and expires <= time.time()
-
-
-def _describe(table: TableSchema, pk: Any, sk: Any) -> str:
-    if table.sort_key:
-        return f"{table.key}={pk!r}, {table.sort_key}={sk!r}"
-    return f"{table.key}={pk!r}"

@@ -11,7 +11,7 @@ import pytest
 
 from portable.runtime import bucket, env, queue, secret, table, topic
 from portable.runtime.clients import clear_cache
-from portable.runtime.errors import ConfigError, ItemExists
+from portable.runtime.errors import BadKey, ConfigError, ItemExists
 from providers.aws import clients
 
 
@@ -68,8 +68,15 @@ def test_table_put_get_query_delete_with_numbers(dynamodb: Any) -> None:
     assert [item["line"] for item in lines.query("o1")] == ["001", "002"]
     assert [item["line"] for item in lines.query("o1", sort_prefix="00")] == ["001", "002"]
     assert lines.query("o1", sort_prefix="002") == [{"order_id": "o1", "line": "002", "price": 3, "quantity": 1}]
-    with pytest.raises(ItemExists, match="table 'lines' already has an item with order_id 'o1'"):
+    with pytest.raises(ItemExists) as caught:
         lines.put({"order_id": "o1", "line": "001"}, if_not_exists=True)
+    assert str(caught.value) == "table 'lines' already has an item with key order_id='o1', line='001'"
+    with pytest.raises(BadKey) as caught:
+        lines.get({"order_id": "o1"})
+    assert str(caught.value) == "table 'lines': the key has no key attribute 'line'; the table's key is 'order_id' and 'line'"
+    with pytest.raises(BadKey) as caught:
+        lines.put({"order_id": True, "line": "003"})
+    assert str(caught.value) == "table 'lines': key attribute 'order_id' must be a string or a number, not bool True"
     lines.delete({"order_id": "o1", "line": "001"})
     assert lines.get({"order_id": "o1", "line": "001"}) is None
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from portable.runtime import ItemExists, env
+from portable.runtime import BadKey, ItemExists, env
 from providers.azure import clients
 from providers.azure.clients import decode_queue_message, encode_queue_message
 from providers.azure.table_client import escape_key
@@ -137,8 +137,9 @@ def test_table_key_errors_and_expiry(bound: str) -> None:
     table.put({"id": 8, "expires": time.time() + 3600})
     assert table.get({"id": 7}) is None
     assert table.get({"id": 8})["id"] == 8
-    with pytest.raises(Exception, match="table 'sessions': the item has no 'id'"):
+    with pytest.raises(BadKey) as caught:
         table.put({"name": "x"})
+    assert str(caught.value) == "table 'sessions': the item has no key attribute 'id'; the table's key is 'id'"
 
 
 def test_escape_key_keeps_prefixes() -> None:

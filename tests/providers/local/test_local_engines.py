@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from portable.runtime import ItemExists
+from portable.runtime import BadKey, ItemExists
 from providers.local import secrets
 from providers.local.buckets import BadObjectKey, BucketStore, NoSuchKey
-from providers.local.tables import BadKey, TableSchema, TableStore
+from providers.local.tables import TableSchema, TableStore
 
 
 @pytest.fixture
@@ -48,9 +48,10 @@ def test_expired_items_are_gone_and_can_be_replaced_if_not_exists(tables: TableS
 
 
 @pytest.mark.parametrize(("key", "message"), [
-    ({}, "table 'orders': the key attribute 'order_id' is missing; its key is 'order_id'"),
-    ({"order_id": True}, "table 'orders': key attribute 'order_id' must be a string or a number, not bool"),
-    ({"order_id": ["a"]}, "table 'orders': key attribute 'order_id' must be a string or a number, not list"),
+    ({}, "table 'orders': the key has no key attribute 'order_id'; the table's key is 'order_id'"),
+    ({"order_id": True}, "table 'orders': key attribute 'order_id' must be a string or a number, not bool True"),
+    ({"order_id": ["a"]}, "table 'orders': key attribute 'order_id' must be a string or a number, not list ['a']"),
+    (["order_id"], "table 'orders': the key must be a dict like {'order_id': ...}, not list"),
 ])
 def test_bad_keys_are_explained(tables: TableStore, key: dict[str, object], message: str) -> None:
     with pytest.raises(BadKey) as caught:
