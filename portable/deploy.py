@@ -184,6 +184,16 @@ def secret_value(name: str) -> pulumi.Output[str] | None:
     return pulumi.Config(CONFIG_NAMESPACE).get_secret(SECRET_KEY.format(name=name))
 
 
+def missing_secret(name: str, elsewhere: str, effect: str = "the functions that read it fail until it has one") -> str:
+    """The warning for a secret deployed without a value; ``elsewhere`` is the cloud's own way to set one.
+
+    >>> missing_secret("api-key", "put one into the secret with the AWS console or CLI")[:60]
+    "Secret 'api-key' has no value: set one with 'pulumi config s"
+    """
+    return (f"Secret {name!r} has no value: set one with 'pulumi config set --secret {CONFIG_NAMESPACE}:"
+            f"{SECRET_KEY.format(name=name)} <value>' and run 'pulumi up' again, or {elsewhere}; {effect}.")
+
+
 # -- code ----------------------------------------------------------------------------------------------
 
 

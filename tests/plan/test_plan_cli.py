@@ -37,7 +37,7 @@ def test_plan_table_shows_components_children_and_key_inputs(orders_dir: Path, m
     assert ":secret:orders-receipt-signing-key-" in result.stdout, "ARNs are text, not emoji codes"
     assert '"queues": {"receipt-jobs": {"url": "https://sqs.eu-west-1.amazonaws.com/' not in result.stdout
     assert 'queues: {"receipt-jobs": {"url": "https://sqs.eu-west-1.amazonaws.com/' in result.stdout
-    assert "Warning: Secret 'receipt-signing-key' is created without a value" in result.stderr
+    assert "Warning: Secret 'receipt-signing-key' has no value" in result.stderr
 
 
 def test_plan_for_a_provider_without_pulumi_is_a_clear_error(orders_dir: Path) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
+from portable.deploy import missing_secret
 from portable.model import Secret as SecretModel
 from portable.native import native_args
 from providers.aws.deploy.component import LinkedResource
@@ -46,12 +47,7 @@ class Secret(LinkedResource):
                 f"{name}-value", secret_id=self.secret.id, secret_string=value, opts=self.child()
             )
         else:
-            pulumi.log.warn(
-                f"Secret {name!r} is created without a value. Set one with "
-                f"'pulumi config set --secret portable:secret:{name} <value>' and run 'pulumi up' again "
-                "(or put a value into the secret with the AWS console or CLI).",
-                resource=self,
-            )
+            pulumi.log.warn(missing_secret(name, "put one into the secret with the AWS console or CLI"), resource=self)
         self.arn = self.secret.arn
         self.link = {"id": self.secret.arn, "arn": self.secret.arn}
         self.exports = {"arn": self.secret.arn}

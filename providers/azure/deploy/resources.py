@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import pulumi
 from pulumi_azure_native import keyvault, servicebus, storage
 
-from portable.deploy import secret_value
+from portable.deploy import missing_secret, secret_value
 from portable.errors import PortableError
 from portable.model import Bucket, Function, Queue, Secret, Table, Topic
 from portable.native import native_args
@@ -161,11 +161,8 @@ class AzureSecret(LinkedResource):
             self.uri = self.secret.properties.secret_uri
             self.scope = self.secret.id
         else:
-            pulumi.log.warn(
-                f"Secret {secret.name!r} has no value in the Pulumi config; set it with "
-                f"'pulumi config set --secret portable:secret:{secret.name} <value>', or in the vault "
-                f"with 'az keyvault secret set --name {physical}'", resource=self,
-            )
+            pulumi.log.warn(missing_secret(secret.name, f"set it in the vault with 'az keyvault secret set --name "
+                                                        f"{physical}'"), resource=self)
         self.link = {"id": self.uri, "setting": names.secret_setting(secret.name)}
         self.exports = {"uri": self.uri}
         self.finish()

@@ -14,7 +14,7 @@ from typing import Any
 import pulumi
 import pulumi_gcp as gcp
 
-from portable.deploy import SECRET_KEY, secret_value
+from portable.deploy import missing_secret, secret_value
 from portable.model import Secret as SecretModel
 from portable.native import native_args
 from providers.gcp.deploy import names
@@ -46,10 +46,8 @@ class Secret(GcpComponent):
             self.version = gcp.secretmanager.SecretVersion(
                 f"{model.name}-value", secret=self.secret.id, secret_data=value, opts=self.child())
         else:
-            key = SECRET_KEY.format(name=model.name)
-            notes.add(f"Secret {model.name!r} has no value in the stack config: set one with 'pulumi config set "
-                      f"--secret portable:{key} ...' or 'gcloud secrets versions add', or the services that "
-                      "read it will not start.", self)
+            notes.add(missing_secret(model.name, "add a version with 'gcloud secrets versions add'",
+                                     "until then the services that read it do not start"), self)
         self.finish({"secret_id": self.secret.secret_id})
 
     def link(self) -> dict[str, Any]:

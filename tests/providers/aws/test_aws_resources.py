@@ -189,7 +189,7 @@ def test_a_secret_without_a_value_is_created_empty_with_a_note(plan_for: Any) ->
     plan = plan_for(stack)
     assert plan.of_type("aws:secretsmanager/secretVersion:SecretVersion") == []
     assert plan.notes == (
-        "Secret 'api-key' is created without a value. Set one with 'pulumi config set --secret "
-        "portable:secret:api-key <value>' and run 'pulumi up' again (or put a value into the secret with the "
-        "AWS console or CLI).",
+        "Secret 'api-key' has no value: set one with 'pulumi config set --secret portable:secret:api-key <value>' "
+        "and run 'pulumi up' again, or put one into the secret with the AWS console or CLI; the functions that "
+        "read it fail until it has one.",
     )
