@@ -131,9 +131,10 @@ def handwritten_program(count: int, archive: Path) -> Callable[[], None]:
                 handler="providers.aws.runtime.handler", code=code, architectures=["x86_64"], memory_size=512,
                 timeout=30, tracing_config={"mode": "Active"},
                 logging_config={"log_format": "JSON", "log_group": logs.name, "application_log_level": "INFO",
-                                "system_log_level": "WARN"},
+                                "system_log_level": "INFO"},
                 environment={"variables": {
                     "PORTABLE_PROVIDER": "aws", "PORTABLE_FUNCTION": name, "PORTABLE_HANDLER": "app.handlers:handle",
+                    "PORTABLE_LOG": "error",
                     "PORTABLE_ROUTES": json.dumps([["GET", f"/items{i}"]], separators=(",", ":")),
                     "PORTABLE_LINKS": links}},
                 opts=pulumi.ResourceOptions(depends_on=[logs]))

@@ -111,6 +111,7 @@ def handwritten_program(count: int) -> Callable[[], None]:
                 "APPLICATIONINSIGHTS_AUTHENTICATION_STRING": "Authorization=AAD",
                 "PORTABLE_STORAGE__queueServiceUri": endpoints.apply(lambda e: e.queue),
                 "PORTABLE_PROVIDER": "azure", "PORTABLE_FUNCTION": f"fn-{i}", "PORTABLE_HANDLER": "app:handle",
+                "PORTABLE_LOG": "error",
                 "PORTABLE_ROUTES": json.dumps([["GET", f"/items{i}"]]), "PORTABLE_LINKS": links,
             }
             app = web.WebApp(

@@ -96,6 +96,7 @@ def handwritten_program(count: int) -> Callable[[], None]:
                 f"jobs-{i}": {"kind": "queue", "access": "trigger", "id": v[2]}}, sort_keys=True))
             envs = [{"name": k, "value": v} for k, v in {
                 "PORTABLE_PROVIDER": "gcp", "PORTABLE_FUNCTION": f"fn-{i}", "PORTABLE_HANDLER": "app:handle",
+                "PORTABLE_LOG": "error",
                 "PORTABLE_ROUTES": json.dumps([["GET", f"/items{i}"]]), "PORTABLE_LINKS": links,
                 "PORTABLE_TIMEOUT": "30"}.items()]
             service = gcp.cloudrunv2.Service(
