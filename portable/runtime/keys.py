@@ -23,6 +23,11 @@ STRING_OR_INTEGER = ((str, int), "a string or an integer")
 """What a backend can key on: the accepted types and how an error names them (bools never)."""
 
 
+def key_names(key: str, sort_key: str | None) -> tuple[str, ...]:
+    """A table's key attributes: its partition key, then its sort key if it has one."""
+    return (key, sort_key) if sort_key else (key,)
+
+
 def _listed(names: Sequence[str]) -> str:
     return " and ".join(map(repr, names))
 

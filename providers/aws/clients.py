@@ -23,7 +23,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from portable.runtime.errors import ConfigError
-from portable.runtime.keys import item_exists, key_value, key_values
+from portable.runtime.keys import item_exists, key_names, key_value, key_values
 from portable.runtime.links import link_field
 
 TYPE_CHECKING = False
@@ -161,7 +161,7 @@ class DynamoTable:
         return {k: _from_dynamo(self._deserializer.deserialize(v)) for k, v in item.items()}
 
     def _names(self) -> tuple[str, ...]:
-        return (self.key, self.sort_key) if self.sort_key else (self.key,)
+        return key_names(self.key, self.sort_key)
 
     def _key(self, key: dict[str, Any]) -> dict[str, Any]:
         names = self._names()

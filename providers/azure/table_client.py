@@ -20,7 +20,7 @@ import json
 import time
 from typing import TYPE_CHECKING, Any
 
-from portable.runtime.keys import item_exists, key_value, key_values
+from portable.runtime.keys import item_exists, key_names, key_value, key_values
 from providers.azure.clients import connection_string, credential, endpoint, physical_id
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ class AzureTable:
         return self._client
 
     def _names(self) -> tuple[str, ...]:
-        return (self.key, self.sort_key) if self.sort_key else (self.key,)
+        return key_names(self.key, self.sort_key)
 
     def _keys(self, item: Mapping[str, Any], what: str) -> tuple[str, str]:
         values = key_values(self.name, self._names(), item, what)

@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from portable.runtime.errors import ConfigError
-from portable.runtime.keys import STRING_OR_INTEGER, item_exists, key_value, key_values
+from portable.runtime.keys import STRING_OR_INTEGER, item_exists, key_names, key_value, key_values
 from portable.runtime.links import link_field
 from providers.gcp.documents import EXPIRES_FIELD, PREFIX_END, document_id
 
@@ -142,7 +142,7 @@ class FirestoreTable:
         return collection
 
     def _names(self) -> tuple[str, ...]:
-        return (self.key, self.sort_key) if self.sort_key else (self.key,)
+        return key_names(self.key, self.sort_key)
 
     def _document(self, key: Mapping[str, Any], what: str) -> Any:
         values = key_values(self.name, self._names(), key, what, STRING_OR_INTEGER)

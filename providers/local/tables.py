@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from portable.runtime.keys import item_exists, key_value, key_values
+from portable.runtime.keys import item_exists, key_names, key_value, key_values
 from providers.local.sqlite import Database
 
 SCHEMA = """
@@ -111,7 +111,7 @@ class TableStore:
 
 
 def _names(table: TableSchema) -> tuple[str, ...]:
-    return (table.key, table.sort_key) if table.sort_key else (table.key,)
+    return key_names(table.key, table.sort_key)
 
 
 def _key_of(table: TableSchema, item: object, what: str) -> tuple[Any, Any]:
