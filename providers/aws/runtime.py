@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from portable.runtime.objects import ObjectEvent
     from portable.runtime.schedule import ScheduleEvent
 
-    SqsView = Callable[[dict[str, Any], str, str | None], Message]
+    SqsView = Callable[[dict[str, Any], str, str | None, dict[str, str]], Message]
 
 V2, V1, ALB, ALB_MULTI = "v2", "v1", "alb", "alb-multi"
 
@@ -257,19 +257,22 @@ def _sqs_view() -> SqsView:
     """The view class of SQS records (a ``Message`` subclass, defined once ``message`` is imported)."""
     from portable.runtime.message import Message
 
+    receive_counts = {str(n): n for n in range(1, 33)}  # a lookup of the usual counts costs less than int()
+
     class SqsMessage(Message):
-        """A thin view of one SQS record: every field is read from the record on use (binary message
-        attributes stay base64)."""
+        """A thin view of one SQS record: the body, the receive count and the sent time are read from the
+        record on use; the attributes come flattened to strings (binary ones stay base64)."""
 
         __slots__ = ()
         _what = "SQS message"
 
-        def __init__(self, record: dict[str, Any], message_id: str, queue: str | None) -> None:
+        def __init__(self, record: dict[str, Any], message_id: str, queue: str | None,
+                     attributes: dict[str, str]) -> None:
             self.raw = record
             self.id = message_id
             self.source = queue
             self._json = _UNSET
-            self._attributes = None
+            self._attributes = attributes
 
         @property
         def text(self) -> str:
@@ -294,7 +297,8 @@ def _sqs_view() -> SqsView:
         @property
         def delivery_attempt(self) -> int | None:
             try:
-                return int(self.raw["attributes"]["ApproximateReceiveCount"])
+                count = self.raw["attributes"]["ApproximateReceiveCount"]
+                return receive_counts.get(count) or int(count)
             except (KeyError, TypeError):
                 return None
             except ValueError:
@@ -310,22 +314,20 @@ def _sqs_view() -> SqsView:
 
             return parse_time(sent, self._what, "attributes.SentTimestamp")
 
-        @property
-        def attributes(self) -> Mapping[str, str]:
-            attributes = self._attributes
-            if attributes is None:
-                attributes = {}
-                raw = self.raw.get("messageAttributes")
-                if raw:
-                    try:
-                        for name, value in raw.items():
-                            attributes[name] = value.get("stringValue") or value.get("binaryValue") or ""
-                    except AttributeError:
-                        raise MalformedEvent(self._what, "messageAttributes", "an object of objects") from None
-                self._attributes = attributes
-            return attributes
-
     return SqsMessage
+
+
+def _string_attributes(record: Mapping[str, Any]) -> dict[str, str]:
+    """An SQS record's message attributes as strings (a handler and the trace context read them)."""
+    attributes: dict[str, str] = {}
+    raw = record.get("messageAttributes")
+    if raw:
+        try:
+            for name, value in raw.items():
+                attributes[name] = value.get("stringValue") or value.get("binaryValue") or ""
+        except AttributeError:
+            raise MalformedEvent("SQS message", "messageAttributes", "an object of objects") from None
+    return attributes
 
 
 class _Events:
@@ -362,19 +364,17 @@ def sqs_messages(event: Mapping[str, Any], links: Mapping[str, Any] | None = Non
     """The messages of an SQS batch (``source`` mapped to the portable queue name through ``links``,
     default the current PORTABLE_LINKS)."""
     ev = _events or _ev()
-    resolve, view = ev.resolve, ev.SqsMessage
+    view = ev.SqsMessage
     out: list[Message] = []
-    arn = queue = None
     try:
-        for record in event["Records"]:
+        records = event["Records"]
+        arn = records[0].get("eventSourceARN") if records else None  # an event source mapping reads one queue
+        queue = ev.resolve("queue", arn, links=links) if type(arn) is str else None
+        for record in records:
             message_id = record["messageId"]
             if type(message_id) is not str:
                 raise MalformedEvent("SQS record", "messageId", "a string")
-            source_arn = record.get("eventSourceARN")
-            if source_arn != arn:
-                arn = source_arn
-                queue = resolve("queue", arn, links=links) if type(arn) is str else None
-            out.append(view(record, message_id, queue))
+            out.append(view(record, message_id, queue, _string_attributes(record)))
     except (KeyError, TypeError, AttributeError):  # a record that is not an object, or has no messageId
         raise MalformedEvent("SQS batch", "Records[]", "objects with a messageId") from None
     return out
