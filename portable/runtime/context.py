@@ -32,10 +32,6 @@ def valid_traceparent(value: object) -> bool:
     return _match(value) is not None
 
 
-def new_trace_id() -> str:
-    return os.urandom(16).hex()
-
-
 def new_span_id() -> str:
     return os.urandom(8).hex()
 

@@ -15,7 +15,7 @@ from portable.runtime.errors import BadKey, ItemExists
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
     from typing import Any
 
 STRING_OR_NUMBER = ((str, int, float), "a string or a number")
@@ -52,7 +52,7 @@ def key_values(
     return tuple(key_value(table, name, item[name], accepted) for name in names)
 
 
-def item_exists(table: str, names: Sequence[str], values: Sequence[object]) -> ItemExists:
-    """The error for ``put(..., if_not_exists=True)`` meeting an item with the same key."""
-    key = ", ".join(f"{name}={value!r}" for name, value in zip(names, values, strict=True))
+def item_exists(table: str, names: Sequence[str], item: Mapping[str, Any]) -> ItemExists:
+    """The error for ``put(item, if_not_exists=True)`` meeting an item with the same key."""
+    key = ", ".join(f"{name}={item[name]!r}" for name in names)
     return ItemExists(f"table {table!r} already has an item with key {key}")

@@ -49,16 +49,12 @@ def _indexed(links: Mapping[str, Mapping[str, Any]]) -> tuple[object, _Index, _I
     return cached
 
 
-def _index(links: Mapping[str, Mapping[str, Any]]) -> _Index:
-    return _indexed(links)[1]
-
-
 def portable_name(
     kind: str, *physical: str | None, links: Mapping[str, Mapping[str, Any]] | None = None
 ) -> str | None:
     """The portable name of the ``kind`` resource known by any of ``physical``, or None (``links``:
     PORTABLE_LINKS parsed, default the current configuration's)."""
-    index = _index(env.links() if links is None else links)
+    index = _indexed(env.links() if links is None else links)[1]
     for ident in physical:
         if ident:
             name = index.get((kind, ident)) or index.get((kind, _tail(ident)))

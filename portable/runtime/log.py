@@ -28,7 +28,7 @@ class InvocationLog:
 
     __slots__ = ("_error", "_info", "level", "stream")
 
-    def __init__(self, function: str, level: int = 2, stream: TextIO | None = None) -> None:
+    def __init__(self, function: str, level: int, stream: TextIO | None = None) -> None:
         self.level = level
         self.stream = stream
         rest = '","message":"invocation","function":' + _quote(function) + ',"trigger":"'

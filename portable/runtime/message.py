@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from datetime import datetime
     from typing import Any
 
+
 def attempt_number(value: object, what: str = "message") -> int | None:
     """A delivery attempt / receive count as delivered (int or digits) -> int."""
     if value is None or type(value) is int:

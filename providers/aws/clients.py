@@ -169,7 +169,7 @@ class DynamoTable:
 
     def put(self, item: dict[str, Any], *, if_not_exists: bool = False) -> None:
         names = self._names()
-        values = key_values(self.name, names, item, "the item")
+        key_values(self.name, names, item, "the item")
         extra = {}
         if if_not_exists:
             extra = {"ConditionExpression": "attribute_not_exists(#k)", "ExpressionAttributeNames": {"#k": self.key}}
@@ -177,7 +177,7 @@ class DynamoTable:
         try:
             dynamodb.put_item(TableName=self.table, Item=self._encode(item), **extra)
         except dynamodb.exceptions.ConditionalCheckFailedException:
-            raise item_exists(self.name, names, values) from None
+            raise item_exists(self.name, names, item) from None
 
     def get(self, key: dict[str, Any]) -> dict[str, Any] | None:
         found = client("dynamodb").get_item(TableName=self.table, Key=self._key(key), ConsistentRead=True)

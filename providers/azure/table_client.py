@@ -115,8 +115,7 @@ class AzureTable:
         try:
             self.client.create_entity(entity)
         except ResourceExistsError:
-            names = self._names()
-            raise item_exists(self.name, names, [item[name] for name in names]) from None
+            raise item_exists(self.name, self._names(), item) from None
 
     def get(self, key: Mapping[str, Any]) -> dict[str, Any] | None:
         from azure.core.exceptions import ResourceNotFoundError

@@ -163,8 +163,7 @@ class FirestoreTable:
         try:
             document.create(data)
         except AlreadyExists:
-            names = self._names()
-            raise item_exists(self.name, names, [item[name] for name in names]) from None
+            raise item_exists(self.name, self._names(), item) from None
 
     def get(self, key: Mapping[str, Any]) -> dict[str, Any] | None:
         snapshot = self._document(key, "the key").get()

@@ -71,8 +71,7 @@ class TableStore:
                     "SELECT expires FROM items WHERE tbl = ? AND pk = ? AND sk = ?", (table.name, pk, sk)
                 ).fetchone()
                 if row is not None and not _expired(row[0]):
-                    names = _names(table)
-                    raise item_exists(table.name, names, (pk, sk)[:len(names)])
+                    raise item_exists(table.name, _names(table), item)
             db.execute(
                 "INSERT OR REPLACE INTO items (tbl, pk, sk, item, expires) VALUES (?, ?, ?, ?, ?)",
                 (table.name, pk, sk, text, expires),
