@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import importlib
 from importlib.metadata import entry_points
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
 
-from portable.errors import PortableError, ProviderNotFound
+from portable.errors import ProviderNotFound
+from portable.provider import Provider
 
-if TYPE_CHECKING:
-    from portable.limits import ProviderLimits
-    from portable.model import Stack
+__all__ = ["ENTRY_POINT_GROUP", "Provider", "get_provider", "missing_sdk", "provider_names"]
 
 ENTRY_POINT_GROUP = "portable.providers"
 
@@ -26,37 +23,6 @@ BUILT_IN = {
     "gcp": "providers.gcp.provider:GcpProvider",
     "azure": "providers.azure.provider:AzureProvider",
 }
-
-
-class Provider:
-    """The contract of a provider.
-
-    ``name`` is what users type (``--provider aws``, ``portable:provider: aws``); ``extra`` is the
-    pip extra that brings its SDKs. ``limits()`` returns pure data checked by ``stack.check``.
-    ``deploy(stack, root)`` runs inside a Pulumi program (or under mocks for ``portable plan``) and
-    returns the component resources it created, keyed by portable name.
-    """
-
-    name: ClassVar[str]
-    title: ClassVar[str]
-    extra: ClassVar[str | None] = None
-
-    def limits(self) -> ProviderLimits:
-        """What the target can run: the ``LIMITS`` of the ``limits`` module beside the provider's own
-        (``providers/<name>/limits.py``: pure data, no SDK import). ``Stack.check(name)`` compares a
-        stack with it."""
-        package = type(self).__module__.rpartition(".")[0]
-        limits: ProviderLimits = importlib.import_module(f"{package}.limits").LIMITS
-        return limits
-
-    def deploy(self, stack: Stack, root: Path) -> dict[str, Any]:
-        raise PortableError(
-            f"Provider {self.name!r} does not deploy with Pulumi",
-            hint="Use 'portable dev' to run a stack locally.",
-        )
-
-    def requires(self) -> None:
-        """Raise ProviderNotFound, naming the pip extra, if the deploy-side SDKs are missing."""
 
 
 def provider_names() -> list[str]:

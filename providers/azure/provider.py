@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from portable.registry import Provider, missing_sdk
+from portable.provider import Provider
+from portable.registry import missing_sdk
 
 if TYPE_CHECKING:
     import pulumi

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from portable.registry import Provider
+from portable.provider import Provider
 
 
 class LocalProvider(Provider):
