@@ -256,9 +256,18 @@ class AzureSecret:
 
 
 def _table(name: str, link: Link) -> Any:
-    from providers.azure.table_client import AzureTable  # imports this module: loaded on first use
+    from providers.azure.table_client import AzureTable  # loaded on first use
 
-    return AzureTable(name, link)
+    def connect() -> Any:
+        from azure.data.tables import TableClient
+
+        table = physical_id(name, link)
+        conn = connection_string(link)
+        if conn:
+            return TableClient.from_connection_string(conn, table)
+        return TableClient(endpoint(name, link), table, credential=credential())
+
+    return AzureTable(name, link, connect)
 
 
 BACKENDS = {"bucket": AzureBucket, "table": _table, "queue": AzureQueue, "topic": AzureTopic, "secret": AzureSecret}

@@ -21,10 +21,9 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from portable.runtime.keys import item_exists, key_names, key_value, key_values
-from providers.azure.clients import connection_string, credential, endpoint, physical_id
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
 _CHUNK = 16000  # characters: at most 32,000 UTF-16 code units, under the 64 KiB property limit
 _FORBIDDEN = frozenset("%/\\#?")
@@ -49,13 +48,18 @@ def _quote(value: str) -> str:
 
 
 class AzureTable:
-    """A Storage table holding JSON items keyed by ``key`` (and ``sort_key``)."""
+    """A Storage table holding JSON items keyed by ``key`` (and ``sort_key``).
 
-    __slots__ = ("_client", "key", "link", "name", "sort_key", "ttl_attribute")
+    ``connect`` opens the ``azure.data.tables.TableClient`` on first use (``providers.azure.clients``
+    knows the credentials and the endpoint).
+    """
 
-    def __init__(self, name: str, link: Mapping[str, Any]) -> None:
+    __slots__ = ("_client", "_connect", "key", "link", "name", "sort_key", "ttl_attribute")
+
+    def __init__(self, name: str, link: Mapping[str, Any], connect: Callable[[], Any]) -> None:
         self.name = name
         self.link = link
+        self._connect = connect
         self.key: str = link.get("key") or "id"
         self.sort_key: str | None = link.get("sort_key") or None
         self.ttl_attribute: str | None = link.get("ttl_attribute") or None
@@ -65,14 +69,7 @@ class AzureTable:
     def client(self) -> Any:
         """The ``azure.data.tables.TableClient`` (escape hatch)."""
         if self._client is None:
-            from azure.data.tables import TableClient
-
-            table = physical_id(self.name, self.link)
-            conn = connection_string(self.link)
-            if conn:
-                self._client = TableClient.from_connection_string(conn, table)
-            else:
-                self._client = TableClient(endpoint(self.name, self.link), table, credential=credential())
+            self._client = self._connect()
         return self._client
 
     def _names(self) -> tuple[str, ...]:
