@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,14 @@ def test_ruff_is_clean() -> None:
 def test_mypy_strict_on_model_runtime_and_shipped_modules() -> None:
     result = subprocess.run([_tool("mypy")], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_covers_the_provider_modules_shipped_in_functions() -> None:
+    checked = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mypy"]["files"])
+    shipped = {str(path.relative_to(ROOT)) for pattern in ("clients.py", "contract.py")
+               for path in (ROOT / "providers").glob(f"*/{pattern}")}
+    assert len(shipped) >= 8
+    assert sorted(shipped - checked) == []
 
 
 def test_the_import_contracts_are_kept() -> None:

@@ -159,14 +159,15 @@ class AzureQueue:
         if self._client is None:
             from azure.storage.queue import QueueClient, TextBase64DecodePolicy, TextBase64EncodePolicy
 
-            policies = {"message_encode_policy": TextBase64EncodePolicy(),
-                        "message_decode_policy": TextBase64DecodePolicy()}
+            encode, decode = TextBase64EncodePolicy(), TextBase64DecodePolicy()
             queue = physical_id(self.name, self.link)
             conn = connection_string(self.link)
             if conn:
-                self._client = QueueClient.from_connection_string(conn, queue, **policies)
+                self._client = QueueClient.from_connection_string(
+                    conn, queue, message_encode_policy=encode, message_decode_policy=decode)
             else:
-                self._client = QueueClient(endpoint(self.name, self.link), queue, credential(), **policies)
+                self._client = QueueClient(endpoint(self.name, self.link), queue, credential(),
+                                           message_encode_policy=encode, message_decode_policy=decode)
         return self._client
 
     def send(self, body: bytes | str | Any, attributes: Mapping[str, str] | None = None) -> str:
@@ -206,8 +207,9 @@ class AzureTopic:
 
         message_id = uuid.uuid4().hex
         content_type = None if isinstance(body, bytes | str) else "application/json"
+        properties: dict[str | bytes, Any] = {key: value for key, value in (attributes or {}).items()}
         message = ServiceBusMessage(as_bytes(body), message_id=message_id, content_type=content_type,
-                                    application_properties=dict(attributes or {}))
+                                    application_properties=properties)
         self.sender.send_messages(message)
         return message_id
 

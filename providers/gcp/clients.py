@@ -274,8 +274,9 @@ class SecretManagerSecret:
 
 # -- what the runtime front-end builds ---------------------------------------------------------------
 
-BACKENDS = {"bucket": GcsBucket, "table": FirestoreTable, "queue": PubSubTopic, "topic": PubSubTopic,
-            "secret": SecretManagerSecret}
+BACKENDS: dict[str, Callable[[str, Mapping[str, Any]], object]] = {
+    "bucket": GcsBucket, "table": FirestoreTable, "queue": PubSubTopic, "topic": PubSubTopic,
+    "secret": SecretManagerSecret}
 """The backend class of each kind; portable.runtime.clients builds one with (portable name, PORTABLE_LINKS entry)."""
 
 SDK_BY_KIND: dict[str, str] = {
