@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -31,3 +34,27 @@ def orders_dir() -> Path:
 def orders_stack() -> Stack:
     """The orders example, as stack.py builds it."""
     return load_target(str(ORDERS / "stack.py")).stack
+
+
+UPDATE_GOLDEN = "PORTABLE_UPDATE_GOLDEN"
+
+
+def check_golden(path: Path, data: Any, what: str) -> None:
+    """Fail unless ``data`` equals the JSON golden file ``path``. With PORTABLE_UPDATE_GOLDEN=1 the file
+    is rewritten first; without it a missing golden fails (it is never created as a side effect)."""
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    command = f"{UPDATE_GOLDEN}=1 pytest {shown.parent.parent}"
+    if os.environ.get(UPDATE_GOLDEN):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+    if not path.exists():
+        pytest.fail(f"no golden file {shown}; create it deliberately with {command}")
+    assert json.loads(path.read_text()) == data, (
+        f"{what} changed; if intended, regenerate the golden file with {command} and review the diff"
+    )
+
+
+@pytest.fixture
+def golden() -> Callable[[Path, Any, str], None]:
+    """``golden(path, data, what)``: see :func:`check_golden`."""
+    return check_golden

@@ -9,7 +9,6 @@ in review. After an intended change, regenerate it and review the diff:
 from __future__ import annotations
 
 import json
-import os
 import re
 import runpy
 import sys
@@ -59,13 +58,5 @@ def golden_plan(stack: Stack, root: Path) -> dict[str, Any]:
     return normalized
 
 
-def test_the_orders_plan_matches_the_golden_file(orders_stack: Stack, orders_dir: Path) -> None:
-    plan = golden_plan(orders_stack, orders_dir)
-    if os.environ.get("PORTABLE_UPDATE_GOLDEN"):
-        GOLDEN.parent.mkdir(exist_ok=True)
-        GOLDEN.write_text(json.dumps(plan, indent=1, sort_keys=True) + "\n")
-    assert GOLDEN.exists(), f"no golden file; create it with PORTABLE_UPDATE_GOLDEN=1 pytest {__file__}"
-    assert json.loads(GOLDEN.read_text()) == plan, (
-        "the AWS plan of the orders example changed; if intended, regenerate the golden file with "
-        "PORTABLE_UPDATE_GOLDEN=1 and review the diff"
-    )
+def test_the_orders_plan_matches_the_golden_file(orders_stack: Stack, orders_dir: Path, golden: Any) -> None:
+    golden(GOLDEN, golden_plan(orders_stack, orders_dir), "the AWS plan of the orders example")

@@ -8,7 +8,6 @@ After an intended change, regenerate the golden file and review the diff:
 from __future__ import annotations
 
 import json
-import os
 import re
 import runpy
 import sys
@@ -63,18 +62,10 @@ def test_the_example_program_runs_under_mocks_with_the_azure_stack_config(orders
     assert len(plan.of_type("azure-native:web:WebApp")) == 5
 
 
-def test_the_orders_plan_matches_the_golden_file(orders_stack: Stack, orders_dir: Path) -> None:
+def test_the_orders_plan_matches_the_golden_file(orders_stack: Stack, orders_dir: Path, golden: Any) -> None:
     plan = plan_stack(in_utc(orders_stack), "azure", orders_dir)
     apps = sorted(a.inputs["name"].rsplit("-", 1)[0] for a in plan.of_type("azure-native:web:WebApp"))
     assert apps == ["orders-api", "orders-audit-log", "orders-nightly-report", "orders-receipt-indexer",
                     "orders-receipt-worker"]
     assert all(b.inputs["blobName"] == "released-package.zip" for b in plan.of_type("azure-native:storage:Blob"))
-    data = _normalized(json.loads(json.dumps(plan.to_dict())))
-    if os.environ.get("PORTABLE_UPDATE_GOLDEN"):
-        GOLDEN.parent.mkdir(exist_ok=True)
-        GOLDEN.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
-    assert GOLDEN.exists(), f"no golden file; create it with PORTABLE_UPDATE_GOLDEN=1 pytest {__file__}"
-    assert json.loads(GOLDEN.read_text()) == data, (
-        "the Azure plan of the orders example changed; if intended, regenerate the golden file with "
-        "PORTABLE_UPDATE_GOLDEN=1 and review the diff"
-    )
+    golden(GOLDEN, _normalized(json.loads(json.dumps(plan.to_dict()))), "the Azure plan of the orders example")

@@ -6,8 +6,6 @@ review the diff.
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +21,7 @@ def plan_of(result: Any) -> dict[str, Any]:
     return plan
 
 
-def test_orders_plan_matches_the_golden_file(synth: Any) -> None:
+def test_orders_plan_matches_the_golden_file(synth: Any, golden: Any) -> None:
     stack = load_target(str(ROOT / "examples" / "orders" / "stack.py")).stack
     plan = plan_of(synth(stack, ROOT / "examples" / "orders"))
-    text = json.dumps(plan, indent=1, sort_keys=True) + "\n"
-    if os.environ.get("PORTABLE_UPDATE_GOLDEN") or not GOLDEN.exists():
-        GOLDEN.parent.mkdir(exist_ok=True)
-        GOLDEN.write_text(text)
-    assert json.loads(GOLDEN.read_text()) == plan, "the plan changed; regenerate the golden file if intended"
+    golden(GOLDEN, plan, "the Google Cloud plan of the orders example")
