@@ -191,13 +191,15 @@ def test_generated_http_function_runs_the_handler_through_the_real_shim(
 
 
 def test_object_events_queue_settings_and_always_ready_groups() -> None:
-    from providers.azure.function_app import OBJECT_EVENT_QUEUE, always_ready_groups
+    from providers.azure.function_app import always_ready_groups
 
     stack = _orders()
     indexer = stack.get_function("receipt-indexer")
     worker = stack.get_function("receipt-worker")
     api = stack.get_function("api")
     assert indexer is not None and worker is not None and api is not None
-    assert json.loads(render_host_json(stack, indexer))["extensions"]["queues"] == OBJECT_EVENT_QUEUE
+    assert json.loads(render_host_json(stack, indexer))["extensions"]["queues"] == {
+        "batchSize": 16, "newBatchThreshold": 8, "maxDequeueCount": 5, "visibilityTimeout": "00:00:30",
+        "messageEncoding": "base64"}
     assert always_ready_groups(api, SOURCES) == ["http"]
     assert always_ready_groups(worker, SOURCES) == ["function:queue_receipt_jobs"]

@@ -32,7 +32,9 @@ def test_spec_layout_and_requirements(tmp_path: Path) -> None:
     spec = bundle_spec(stack, function, tmp_path, sources(stack, function, Names("tiny")))
     assert spec.dependencies_dir == DEPENDENCIES_DIR == ".python_packages/lib/site-packages"
     assert (spec.python_version, spec.architecture) == ("3.12", "x86_64")
-    assert spec.runtime_files == RUNTIME_FILES
+    assert spec.runtime_files == ("portable/__init__.py", "portable/runtime", "providers/azure/__init__.py",
+                                  "providers/azure/runtime.py", "providers/azure/contract.py",
+                                  "providers/azure/clients.py", "providers/azure/table_client.py")
     assert set(spec.extra_files) == {"function_app.py", "host.json"}
     assert "@app.route(route='hello', methods=['GET'], auth_level=func.AuthLevel.ANONYMOUS)" in (
         spec.extra_files["function_app.py"].decode())
@@ -50,7 +52,7 @@ def test_built_package_puts_dependencies_under_python_packages(tmp_path: Path) -
     bundle = build(stack, function, tmp_path, sources(stack, function, Names("tiny")), tmp_path / "cache")
     names = set(zipfile.ZipFile(bundle.path).namelist())
     assert {"function_app.py", "host.json", "app.py", "providers/azure/runtime.py", "providers/azure/clients.py",
-            "portable/runtime/__init__.py"} <= names
+            "providers/azure/contract.py", "providers/azure/table_client.py", "portable/runtime/__init__.py"} <= names
     assert f"{DEPENDENCIES_DIR}/six.py" in names
     assert any(n.startswith(f"{DEPENDENCIES_DIR}/azure/functions/") for n in names)
     assert not any(n.startswith(("portable/model/", "providers/azure/deploy/")) for n in names)

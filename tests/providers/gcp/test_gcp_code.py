@@ -14,7 +14,7 @@ import pytest
 from portable import Function, Stack
 from portable.errors import ProviderNotFound
 from portable.registry import get_provider
-from providers.gcp.deploy.code import WSGI_SERVER, placeholder, requirements, zip_to_tar_gz
+from providers.gcp.deploy.code import placeholder, requirements, zip_to_tar_gz
 
 
 def _zip(files: dict[str, tuple[bytes, int]]) -> bytes:
@@ -45,8 +45,8 @@ def test_bundle_carries_only_the_sdks_the_links_need() -> None:
     fn = stack.function("api", handler="app.api:handle", requirements=("requests==2.32.3",),
                         links=[files.read(), key.read(), jobs.send()])
     assert requirements(fn) == ("requests==2.32.3", "google-cloud-pubsub>=2.21,<3", "google-cloud-storage>=2.14,<4",
-                                WSGI_SERVER)
-    assert requirements(Function(name="bare", handler="app.bare:handle")) == (WSGI_SERVER,)
+                                "gunicorn>=23,<24")
+    assert requirements(Function(name="bare", handler="app.bare:handle")) == ("gunicorn>=23,<24",)
 
 
 def test_placeholder_archive_follows_the_function() -> None:
