@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -13,24 +12,15 @@ from pathlib import Path
 
 import pytest
 
-NPM_CACHE = Path(os.environ.get("PORTABLE_TEST_CACHE", Path.home() / ".cache" / "portable-test")) / "npm"
+from tests import npm_emulators
+
 ACCOUNT = "devstoreaccount1"
 KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 
 
 def _azurite_binary() -> Path:
-    binary = NPM_CACHE / "node_modules" / ".bin" / "azurite"
-    if binary.exists():
-        return binary
-    npm = shutil.which("npm")
-    if npm is None:
-        pytest.skip("Azurite cannot be installed: npm is not on PATH")
-    NPM_CACHE.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run([npm, "install", "--no-audit", "--no-fund", "--prefix", str(NPM_CACHE), "azurite@3"],
-                            capture_output=True, text=True, timeout=600)
-    if result.returncode != 0 or not binary.exists():
-        pytest.skip(f"Azurite cannot be installed (npm install azurite failed, no network?): {result.stderr[-300:]}")
-    return binary
+    npm_emulators.require("azurite")
+    return npm_emulators.node_modules() / ".bin" / "azurite"
 
 
 def _free_port() -> int:

@@ -1,8 +1,8 @@
 """Emulators and stubs for the Google Cloud runtime clients, all bound to 127.0.0.1.
 
 - Cloud Storage: ``gcp-storage-emulator`` (PyPI), in this process.
-- Firestore: the npm package ``@firestore-emulator/server``, installed once under
-  ``~/.cache/portable-test/npm`` (never into the repository) and started with a wrapper that binds
+- Firestore: the npm package ``@firestore-emulator/server``, installed once by
+  :mod:`tests.npm_emulators` (never into the repository) and started with a wrapper that binds
   127.0.0.1 instead of its default 0.0.0.0.
 - Pub/Sub and Secret Manager: no emulator runs here, so a gRPC stub in this process records what the
   real SDK clients send on the wire.
@@ -13,6 +13,7 @@ skip says why.
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -25,9 +26,9 @@ from typing import Any
 import pytest
 
 from providers.gcp import clients
+from tests import npm_emulators
 
-NPM_CACHE = Path.home() / ".cache" / "portable-test" / "npm"
-FIRESTORE_PACKAGE = "@firestore-emulator/server@0.3.15"
+NPM_CACHE = npm_emulators.CACHE
 FIRESTORE_LAUNCHER = """\
 const grpc = require('@grpc/grpc-js');
 const bind = grpc.Server.prototype.bindAsync;
@@ -87,24 +88,14 @@ def gcs(gcs_emulator: str, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 def _install_firestore_emulator() -> Path:
-    if shutil.which("node") is None or shutil.which("npm") is None:
-        pytest.skip("the Firestore emulator needs Node.js and npm, which are not on PATH")
-    package_dir = NPM_CACHE / "node_modules" / "@firestore-emulator" / "server"
-    if not package_dir.exists():
-        NPM_CACHE.mkdir(parents=True, exist_ok=True)
-        manifest = NPM_CACHE / "package.json"
-        if not manifest.exists():
-            manifest.write_text('{"name": "portable-test-emulators", "private": true}\n')
-        result = subprocess.run(
-            ["npm", "install", "--no-audit", "--no-fund", FIRESTORE_PACKAGE],
-            cwd=NPM_CACHE, capture_output=True, text=True, timeout=300, check=False,
-        )
-        if result.returncode != 0 or not package_dir.exists():
-            pytest.skip(f"the Firestore emulator ({FIRESTORE_PACKAGE}) could not be installed with npm: "
-                        f"{result.stderr.strip()[-300:]}")
+    if shutil.which("node") is None:
+        pytest.skip("the Firestore emulator needs Node.js, which is not on PATH")
+    npm_emulators.require("firestore")
     launcher = NPM_CACHE / "portable-firestore-emulator.js"
     if not launcher.exists() or launcher.read_text() != FIRESTORE_LAUNCHER:
-        launcher.write_text(FIRESTORE_LAUNCHER)
+        written = launcher.with_name(f"{launcher.name}.{os.getpid()}")  # another worker may read it meanwhile
+        written.write_text(FIRESTORE_LAUNCHER)
+        written.replace(launcher)
     return launcher
 
 
