@@ -231,13 +231,28 @@ def _user_line(tb: TracebackType | None, folder: Path) -> str | None:
 # -- YAML and JSON -----------------------------------------------------------------------------
 
 
+MAX_STACK_FILE_BYTES = 1024 * 1024
+"""A stack file declares resources, not data: a larger one is refused before it is parsed."""
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_FastSafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class _StrictLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, but a key given twice in one mapping is an error, not a silent overwrite."""
+    """PyYAML's safe loader, but a key given twice in one mapping is an error, not a silent overwrite.
+
+    Merge keys (``<<: *base``) work as in YAML 1.1: the mapping's own keys override the merged ones.
+    """
 
 
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+class _FastStrictLoader(_FastSafeLoader):  # type: ignore[valid-type,misc]
+    """The same on libyaml's parser when PyYAML has it (several times faster on large files)."""
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
     seen: dict[Any, yaml.Node] = {}
     for key_node, _ in node.value:
+        if key_node.tag == _MERGE_TAG:
+            continue
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise yaml.constructor.ConstructorError(
@@ -248,11 +263,18 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
     return loader.construct_mapping(node, deep=deep)
 
 
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+for _loader in (_StrictLoader, _FastStrictLoader):
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def _read(path: Path, origin: str) -> str:
     try:
+        size = path.stat().st_size
+        if size > MAX_STACK_FILE_BYTES:
+            raise PortableError(
+                f"{origin!r} is {size:,} bytes; a stack file may be at most {MAX_STACK_FILE_BYTES:,} bytes (1 MiB)",
+                hint="A stack file declares functions and resources; keep data in a bucket or a table.",
+            )
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise PortableError(f"Cannot read {origin!r}: {error}") from None
@@ -260,6 +282,10 @@ def _read(path: Path, origin: str) -> str:
 
 def _read_yaml(path: Path, origin: str) -> Any:
     text = _read(path, origin)
+    try:
+        return yaml.load(text, Loader=_FastStrictLoader)  # a SafeLoader subclass
+    except yaml.YAMLError:
+        pass  # parse again with the pure-Python parser, whose messages and marks are the ones explained
     try:
         return yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
@@ -312,7 +338,7 @@ def _from_data(data: Any, path: Path, origin: str) -> Stack:
 def _line_numbers(text: str) -> dict[str, int]:
     """Problem path (``functions.api.memory``, named items by name) -> line of that node in the YAML."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_FastSafeLoader)
     except yaml.YAMLError:
         return {}
     found: dict[str, int] = {}

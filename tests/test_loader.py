@@ -232,6 +232,70 @@ def test_a_yaml_key_given_twice(tmp_path: Path) -> None:
     )
 
 
+def test_yaml_merge_keys_are_accepted_and_own_keys_override(tmp_path: Path) -> None:
+    _write(tmp_path, "stack.yaml", (
+        "name: shop\n"
+        "functions:\n"
+        "  - &worker {name: resize, handler: app:resize, memory: 1024, timeout: 120}\n"
+        "  - <<: *worker\n"
+        "    name: thumbnail\n"
+        "    memory: 512\n"
+    ))
+    stack = load_target("stack.yaml", cwd=tmp_path).stack
+    assert [(f.name, f.handler, f.memory, f.timeout) for f in stack.functions] == [
+        ("resize", "app:resize", 1024, 120), ("thumbnail", "app:resize", 512, 120)]
+
+
+def test_a_key_given_twice_beside_a_merge_key_is_still_refused(tmp_path: Path) -> None:
+    _write(tmp_path, "stack.yaml", (
+        "name: shop\n"
+        "functions:\n"
+        "  - &worker {name: resize, handler: app:resize}\n"
+        "  - <<: *worker\n"
+        "    name: thumbnail\n"
+        "    name: preview\n"
+    ))
+    with pytest.raises(PortableError) as caught:
+        load_target("stack.yaml", cwd=tmp_path)
+    assert caught.value.message == (
+        "'stack.yaml' is not valid YAML at line 6, column 5: key 'name' appears twice in one mapping "
+        "(first on line 5)"
+    )
+
+
+@pytest.mark.parametrize("name", ["stack.yaml", "stack.json"])
+def test_an_oversized_stack_file_is_refused_before_it_is_parsed(tmp_path: Path, name: str) -> None:
+    path = _write(tmp_path, name, "name: shop\n" + "# padding\n" * 120_000)  # not valid JSON: never parsed
+    with pytest.raises(PortableError) as caught:
+        load_target(name, cwd=tmp_path)
+    size = path.stat().st_size
+    assert (caught.value.message, caught.value.hint) == (
+        f"{name!r} is {size:,} bytes; a stack file may be at most 1,048,576 bytes (1 MiB)",
+        "A stack file declares functions and resources; keep data in a bucket or a table.",
+    )
+
+
+def test_the_libyaml_parser_reads_the_stack_when_pyyaml_has_it(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+
+    from portable import loader
+
+    if not yaml.__with_libyaml__:
+        pytest.skip("PyYAML is built without libyaml here")
+    parsed: list[str] = []
+    original = yaml.CSafeLoader.get_single_data
+
+    def spy(self: yaml.CSafeLoader) -> object:
+        parsed.append(type(self).__name__)
+        return original(self)
+
+    monkeypatch.setattr(yaml.CSafeLoader, "get_single_data", spy)
+    _write(tmp_path, "stack.yaml", "name: shop\nqueues: [{name: jobs}]\n")
+    assert load_target("stack.yaml", cwd=tmp_path).stack.queues[0].name == "jobs"
+    assert parsed == [loader._FastStrictLoader.__name__]
+
+
 def test_an_empty_yaml_file(tmp_path: Path) -> None:
     _write(tmp_path, "stack.yaml", "# nothing yet\n")
     with pytest.raises(PortableError) as caught:
