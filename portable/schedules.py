@@ -185,6 +185,9 @@ def _in_utc(cron: CronFields, schedule: Schedule, title: str) -> CronFields:
     if minutes:
         if cron.hour is None and not days_restricted and cron.minute is not None:
             return replace(cron, minute=tuple(sorted((m - minutes) % 60 for m in cron.minute)))
+        shifted_cron = _shift_minutes(cron, offset, days_restricted)
+        if shifted_cron is not None:
+            return shifted_cron
         raise ScheduleError(
             f"{title} run in UTC, and {schedule.timezone!r} is UTC{_format_offset(offset)}, so "
             f"{schedule.expression!r} cannot be shifted into UTC exactly",
@@ -207,6 +210,26 @@ def _in_utc(cron: CronFields, schedule: Schedule, title: str) -> CronFields:
         f"the {side}, and {schedule.expression!r} restricts the days, so it cannot be translated exactly",
         hint=f"{_UTC_HINT}, moving the days with them.",
     )
+
+
+def _shift_minutes(cron: CronFields, offset: int, days_restricted: bool) -> CronFields | None:
+    """The times moved back by ``offset`` minutes (a zone such as UTC+05:30), if they are again every
+    listed hour at every listed minute, on days that move together; None otherwise."""
+    if cron.hour is None or cron.minute is None:
+        return None
+    moved = [hour * 60 + minute - offset for hour in cron.hour for minute in cron.minute]
+    times = {(t % 1440 // 60, t % 60) for t in moved}
+    hours, minutes = sorted({h for h, _ in times}), sorted({m for _, m in times})
+    if len(times) != len(hours) * len(minutes):
+        return None
+    shifted = replace(cron, hour=tuple(hours), minute=tuple(minutes))
+    day_moves = {t // 1440 for t in moved}
+    if day_moves == {0} or not days_restricted:
+        return shifted
+    if len(day_moves) == 1 and cron.day is None and cron.month is None and cron.weekday is not None:
+        (move,) = day_moves
+        return replace(shifted, weekday=tuple(sorted((d + move) % 7 for d in cron.weekday)))
+    return None
 
 
 @lru_cache(maxsize=64)

@@ -122,6 +122,13 @@ AZURE_ZONES = [
     ("0 20 * * 5",    "Etc/GMT+5",        "0 0 1 * * 6"),
     ("*/15 * * * *",  "Asia/Kolkata",     "0 */15 * * * *"),    # +05:30 shifts minutes; every hour stays every hour
     ("10 * * * *",    "Asia/Kolkata",     "0 40 * * * *"),
+    ("0 9 * * *",     "Asia/Kolkata",     "0 30 3 * * *"),      # +05:30, fixed hours: 09:00 IST = 03:30 UTC
+    ("30 3 * * *",    "Asia/Kolkata",     "0 0 22 * * *"),      # the day before, every day
+    ("0 9,21 * * *",  "Asia/Kolkata",     "0 30 3-15/12 * * *"),
+    ("0 2 * * mon",   "Asia/Kolkata",     "0 30 20 * * 0"),     # 02:00 Monday IST = 20:30 UTC on Sunday
+    ("0 9 * * *",     "Asia/Kathmandu",   "0 15 3 * * *"),      # +05:45
+    ("0,30 9 * * *",  "Asia/Kathmandu",   "0 15-45/30 3 * * *"),
+    ("0 1 1 * *",     "Pacific/Marquesas", "0 30 10 1 * *"),    # -09:30, the same day
     ("0 * * * *",     "America/New_York", "0 0 * * * *"),       # every hour: daylight saving does not matter
     ("0 3 1 * *",     "UTC",              "0 0 3 1 * *"),
 ]
@@ -154,13 +161,28 @@ def test_azure_rejects_a_day_change_it_cannot_write() -> None:
     )
 
 
-def test_azure_rejects_half_hour_offsets_for_fixed_hours() -> None:
+@pytest.mark.parametrize("unix", [
+    "0,30 9 * * *",    # 03:30 and 04:00 UTC: not every listed hour at every listed minute
+    "0 1 1 * *",       # 19:30 UTC on the last day of the month before
+    "0 0,12 * * mon",  # Sunday 18:30 and Monday 06:30 UTC: the days do not move together
+    "* 9 * * *",       # every minute of an hour: half in one UTC hour, half in the next
+])
+def test_azure_rejects_half_hour_offsets_it_cannot_write(unix: str) -> None:
     with pytest.raises(ScheduleError) as caught:
-        for_azure(Schedule.cron("0 9 * * *", timezone="Asia/Kolkata"))
+        for_azure(Schedule.cron(unix, timezone="Asia/Kolkata"))
     assert caught.value.message == (
-        "Azure Functions timers run in UTC, and 'Asia/Kolkata' is UTC+05:30, so '0 9 * * *' cannot be shifted "
+        f"Azure Functions timers run in UTC, and 'Asia/Kolkata' is UTC+05:30, so {unix!r} cannot be shifted "
         "into UTC exactly"
     )
+
+
+def test_an_azure_stack_with_a_half_hour_zone_schedule_checks_clean() -> None:
+    from portable.model import Stack
+    from providers.azure.limits import LIMITS
+
+    stack = Stack("shop")
+    stack.function("report", handler="app:run", triggers=[Schedule.cron("0 9 * * mon-fri", timezone="Asia/Kolkata")])
+    assert stack.check(LIMITS) == []
 
 
 def test_azure_rate_in_a_daylight_saving_zone_is_fine_below_an_hour() -> None:
