@@ -73,6 +73,9 @@ class PortableModel(BaseModel, metaclass=_ExplainedErrors):
     is_named: ClassVar[bool] = False
     """Whether messages name the object by its ``name`` field (``Function 'api'``)."""
 
+    units: ClassVar[dict[str, str]] = {}
+    """The unit of each numeric field, for messages (``{"memory": "MB"}``)."""
+
 
 def describe(model: type[BaseModel], data: Any) -> str:
     """How a message names an object: ``Function 'api'``, or its label when it has no name."""
@@ -214,7 +217,10 @@ def _reason(detail: ErrorDetails, place: _Place) -> str:
     if kind == "union_tag_not_found":
         return f"{field} needs a 'kind' ({_trigger_kinds()})"
     if kind in _TYPES:
-        return f"{field} must be {_TYPES[kind]}; got {got}"
+        units: dict[str, str] = getattr(place.owner, "units", {})
+        unit = units.get(str(detail["loc"][-1])) if detail["loc"] else None
+        of_unit = f" of {unit}" if unit and _TYPES[kind] == "a whole number" else ""
+        return f"{field} must be {_TYPES[kind]}{of_unit}; got {got}"
     if kind in ("value_error", "assertion_error"):
         # A field validator's message starts with the field's own name: show the path to its owner.
         owner_path = place.where if place.whole_object else place.where.rpartition(".")[0]

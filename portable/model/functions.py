@@ -40,6 +40,7 @@ class Function(PortableModel):
     """
 
     label: ClassVar[str] = "Function"
+    units: ClassVar[dict[str, str]] = {"memory": "MB", "timeout": "seconds"}
     is_named: ClassVar[bool] = True
 
     name: Name

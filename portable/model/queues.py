@@ -24,6 +24,7 @@ class Queue(PortableModel):
     """
 
     label: ClassVar[str] = "Queue"
+    units: ClassVar[dict[str, str]] = {"visibility_timeout": "seconds", "retention": "seconds"}
     is_named: ClassVar[bool] = True
 
     kind: ClassVar[str] = "queue"

@@ -67,7 +67,7 @@ def _dangling(stack: Stack) -> list[Problem]:
                 problems.append(Problem(
                     f"functions.{function.name}.triggers.{index}",
                     f"Function {function.name!r} is triggered by {kind} {name!r}, but no {kind} named {name!r} "
-                    f"is declared. Declared {COLLECTIONS[kind]}: {_choices(declared)}.",
+                    f"is declared{_declared_as(stack, name, kind)}. Declared {COLLECTIONS[kind]}: {_choices(declared)}.",
                 ))
         for index, link in enumerate(function.links):
             declared = [r.name for r in _declared(stack, link.kind)]
@@ -75,9 +75,20 @@ def _dangling(stack: Stack) -> list[Problem]:
                 problems.append(Problem(
                     f"functions.{function.name}.links.{index}",
                     f"Function {function.name!r} links to {link.kind} {link.name!r}, but no {link.kind} named "
-                    f"{link.name!r} is declared. Declared {COLLECTIONS[link.kind]}: {_choices(declared)}.",
+                    f"{link.name!r} is declared{_declared_as(stack, link.name, link.kind)}. "
+                    f"Declared {COLLECTIONS[link.kind]}: {_choices(declared)}.",
                 ))
     return problems
+
+
+def _declared_as(stack: Stack, name: str, kind: str) -> str:
+    """``; 'receipts' is a bucket, not a queue`` when ``name`` is declared under other kinds."""
+    others = [other for other in COLLECTIONS if other != kind and name in (r.name for r in _declared(stack, other))]
+    if any(f.name == name for f in stack.functions):
+        others.append("function")
+    if not others:
+        return ""
+    return f"; {name!r} is a {' and a '.join(others)}, not a {kind}"
 
 
 def _route_clashes(stack: Stack) -> list[Problem]:
