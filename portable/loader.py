@@ -50,6 +50,17 @@ class LoadedStack:
     root: Path
     origin: str
 
+    def warnings(self) -> list[Problem]:
+        """What is valid but likely a mistake (the wrong target): a stack with no functions, or with nothing."""
+        resources = len(list(self.stack.resources()))
+        subject = f"Stack {self.stack.name!r} ({self.origin})"
+        if self.stack.functions:
+            return []
+        if not resources:
+            return [Problem("", f"{subject} declares nothing: no functions and no resources", "warning")]
+        those = "this resource" if resources == 1 else f"these {resources} resources"
+        return [Problem("functions", f"{subject} declares no functions; nothing would use {those}", "warning")]
+
 
 def load_target(target: str, *, cwd: Path | None = None) -> LoadedStack:
     """Load the stack ``target`` names (see the module docstring); ``cwd`` defaults to the current directory."""

@@ -11,7 +11,7 @@ import typer
 from rich.text import Text
 
 from portable.cli.app import app
-from portable.cli.output import console, err_console, handle_errors, warn
+from portable.cli.output import console, err_console, handle_errors, warn, warnings
 
 
 @app.command()
@@ -35,6 +35,7 @@ def plan(
     from portable.plan.render import to_json, to_table
 
     loaded = load_target(target)
+    warnings(loaded.warnings())
     with err_console.status(f"Planning stack {loaded.stack.name!r} on {provider}..."):
         result = plan_stack(loaded.stack, provider, loaded.root)
     if as_json:

@@ -47,7 +47,7 @@ def validate(
         title = limits.title
         found = stack.check(limits)
     _summary(loaded)
-    warnings(found)
+    warnings([*loaded.warnings(), *found])
     where = f" for {title}" if title else ""
     console.print(f"Stack {stack.name!r} is valid{where}: {_count(stack)}.")
 
