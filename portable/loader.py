@@ -41,6 +41,9 @@ _TARGET_HINT = (
 )
 
 
+PROJECT_FILE = "Pulumi.yaml"
+
+
 @dataclass(frozen=True)
 class LoadedStack:
     """A stack and where it came from: ``root`` is the folder its functions' ``source`` is relative to,
@@ -49,6 +52,15 @@ class LoadedStack:
     stack: Stack
     root: Path
     origin: str
+
+    @property
+    def project(self) -> Path:
+        """The Pulumi project folder, found as Pulumi finds it: the nearest folder holding Pulumi.yaml,
+        from ``root`` upward (``root`` itself when there is none). Its Pulumi.<stack>.yaml is the config."""
+        for folder in (self.root, *self.root.parents):
+            if (folder / PROJECT_FILE).is_file():
+                return folder
+        return self.root
 
     def warnings(self) -> list[Problem]:
         """What is valid but likely a mistake (the wrong target): a stack with no functions, or with nothing."""

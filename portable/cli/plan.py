@@ -28,7 +28,8 @@ def plan(
 ) -> None:
     """Show every resource a deploy would create, with its type, name and key inputs.
 
-    The stack's Pulumi config is read from Pulumi.<provider>.yaml next to it, if there is one.
+    The stack's Pulumi config is read from Pulumi.<provider>.yaml in its Pulumi project (the nearest
+    folder holding Pulumi.yaml, from the stack's folder upward), if there is one.
     """
     from portable.loader import load_target
     from portable.plan import plan_stack
@@ -37,7 +38,7 @@ def plan(
     loaded = load_target(target)
     warnings(loaded.warnings())
     with err_console.status(f"Planning stack {loaded.stack.name!r} on {provider}..."):
-        result = plan_stack(loaded.stack, provider, loaded.root)
+        result = plan_stack(loaded.stack, provider, loaded.root, project=loaded.project)
     if as_json:
         sys.stdout.write(to_json(result) + "\n")
         return

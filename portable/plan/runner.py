@@ -127,11 +127,12 @@ def plan_stack(
     root: Path | str,
     *,
     config: Mapping[str, str] | None = None,
+    project: Path | str | None = None,
 ) -> Plan:
     """Plan ``stack`` on ``provider``: its deploy program run under that provider's fake cloud.
 
-    The config is ``portable:provider``, then the ``config`` of ``<root>/Pulumi.<provider>.yaml`` if
-    there is one (encrypted values become secrets), then ``config``.
+    The config is ``portable:provider``, then the ``config`` of ``<project>/Pulumi.<provider>.yaml`` if
+    there is one (encrypted values become secrets; ``project`` defaults to ``root``), then ``config``.
     """
     from portable.deploy import CONFIG_NAMESPACE, PROVIDER_KEY, deploy_stack
     from portable.registry import get_provider
@@ -145,7 +146,7 @@ def plan_stack(
             f"Provider {provider!r} ({chosen.title}) does not deploy with Pulumi, so there is nothing to plan",
             hint="Plan for a cloud: --provider aws, azure or gcp.",
         )
-    values, secret_keys = stack_config(root, provider)
+    values, secret_keys = stack_config(Path(project) if project is not None else root, provider)
     values = {f"{CONFIG_NAMESPACE}:{PROVIDER_KEY}": provider, **values, **(config or {})}
     cloud: FakeCloud = make_cloud(values)
     recording = run_program(
