@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from portable.errors import PortableError
 
 if TYPE_CHECKING:
+    from portable.facts import ProviderFacts
     from portable.limits import ProviderLimits
     from portable.model import Stack
 
@@ -37,6 +38,19 @@ class Provider:
         package = type(self).__module__.rpartition(".")[0]
         limits: ProviderLimits = importlib.import_module(f"{package}.limits").LIMITS
         return limits
+
+    # -- behaviour facts and prices (portable check, portable cost, portable migrate plan) ----------
+
+    def facts(self) -> ProviderFacts:
+        """How the target behaves: the ``FACTS`` of the ``facts`` module beside the provider's own
+        (``providers/<name>/facts.py``: pure data, no SDK import; see :mod:`portable.facts`)."""
+        facts: ProviderFacts = importlib.import_module(f"{self._package()}.facts").FACTS
+        return facts
+
+    def _package(self) -> str:
+        return type(self).__module__.rpartition(".")[0]
+
+    # -- end of facts and prices ------------------------------------------------------------------
 
     def deploy(self, stack: Stack, root: Path) -> dict[str, Any]:
         raise PortableError(
