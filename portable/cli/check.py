@@ -1,0 +1,1 @@
+"""``portable check TARGET``: placeholder replaced below."""
