@@ -83,6 +83,8 @@ class PriceSheet(BaseModel):
 
     provider: str
     currency: Literal["USD"] = "USD"
+    vcpu_by_memory: tuple[tuple[int, float], ...] | None = None
+    """(memory MB up to, vCPUs): the CPUs the provider gives a function, for ``*vcpu_seconds`` meters."""
     prices: tuple[Price, ...]
 
     @property
@@ -96,7 +98,10 @@ class PriceSheet(BaseModel):
     def in_region(self, region: str | None = None) -> tuple[Price, ...]:
         """The prices of ``region`` (default: the sheet's first); an error listing the regions it has."""
         region = region or self.default_region
-        found = tuple(p for p in self.prices if p.region == region)
+        found = tuple(
+            p.model_copy(update={"vcpu_by_memory": p.vcpu_by_memory or self.vcpu_by_memory})
+            for p in self.prices if p.region == region
+        )
         if not found:
             raise PortableError(
                 f"Provider {self.provider!r} has no prices for region {region!r}",
