@@ -15,6 +15,7 @@ from portable.check.findings import Finding, finding
 from portable.cost.usage import Usage
 from portable.facts import ProviderFacts, Section
 from portable.limits import ProviderLimits
+from portable.limits import check as check_limits
 from portable.model import Stack
 
 Mode = Literal["native", "emulated", "unsupported"]
@@ -59,7 +60,7 @@ def _size(value: int | None) -> str:
 def placements(stack: Stack, target: Target) -> Iterator[Placement]:
     """Each function, trigger and resource of ``stack`` on ``target``."""
     facts = target.facts
-    unsupported = {p.path.rsplit(".expression", 1)[0] for p in stack.check(target.limits)
+    unsupported = {p.path.rsplit(".expression", 1)[0] for p in check_limits(stack, target.limits)
                    if p.severity == "error" and p.path.endswith(".expression")}
 
     def place(path: str, what: str, section: Section | None, how: str | None = None) -> Placement:
@@ -99,7 +100,7 @@ def placements(stack: Stack, target: Target) -> Iterator[Placement]:
 def differences(stack: Stack, targets: list[Target], usage: Usage | None = None) -> Iterator[Finding]:
     """The findings that compare targets: limits problems, then behaviour that differs for this stack."""
     for target in targets:
-        for problem in stack.check(target.limits):
+        for problem in check_limits(stack, target.limits):
             level = "error" if problem.severity == "error" else "warning"
             rule = "portable/limit" if level == "error" else "portable/behaviour"
             yield finding(rule, problem.path, f"{target.title}: {problem.message}", provider=target.name, level=level)

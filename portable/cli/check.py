@@ -44,7 +44,8 @@ def check(
         "--usage", "-u", help="A usage file (see portable cost --usage-schema) for traffic and sizes.", dir_okay=False,
     )] = None,
     from_dev: Annotated[bool, typer.Option(
-        "--usage-from-dev", help="Use what 'portable dev' measured (durations, peak memory) if it measured anything.",
+        "--usage-from-dev/--no-usage-from-dev",
+        help="Use what 'portable dev' measured (durations, peak memory) if it measured anything.",
     )] = True,
     toil: Annotated[str, typer.Option("--toil", help="The team's tolerance for toil: low or high.")] = "low",
 ) -> None:
