@@ -1,6 +1,6 @@
 """What ``portable dev`` measured: per function, invocations, average duration and peak memory.
 
-``portable dev`` (``providers/local/measurements.py``) keeps them in ``.portable/measurements.json``
+``portable dev`` (``providers/local/measurements.py``) keeps them in ``.portable/state/measurements.json``
 beside the stack; ``portable cost --usage-from-dev`` and ``portable check`` read them here. The file::
 
     {"functions": {"api": {"invocations": 12, "duration_ms": 3.5, "peak_memory_mb": 61.2}}}
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from portable.errors import PortableError
 
-MEASUREMENTS_FILE = ".portable/measurements.json"
+MEASUREMENTS_FILE = ".portable/state/measurements.json"
 """Where, relative to the stack's folder, ``portable dev`` keeps its measurements."""
 
 

@@ -102,6 +102,6 @@ def test_usage_from_dev_without_measurements_says_what_to_do(tmp_path: Path) -> 
     result = _run(str(tmp_path), "--usage-from-dev")
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Error: No measurements from portable dev in {tmp_path / '.portable/measurements.json'}\n"
+        f"Error: No measurements from portable dev in {tmp_path / '.portable/state/measurements.json'}\n"
         f"Hint: Run 'portable dev {tmp_path}' and exercise the functions first.\n"
     )
