@@ -13,6 +13,7 @@ Migrate at 4 points or more.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from portable.cost.month import MONTH_SECONDS, FunctionMonth
 
@@ -38,7 +39,7 @@ class Fit:
         return sum(p.earned for p in self.points)
 
     @property
-    def verdict(self) -> str:
+    def verdict(self) -> Literal["migrate", "reconsider"]:
         return "migrate" if self.score >= MIGRATE_AT else "reconsider"
 
 

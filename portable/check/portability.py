@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from portable.check.findings import Finding, finding
+from portable.check.findings import Finding, Level, finding
 from portable.cost.usage import Usage
 from portable.facts import ProviderFacts, Section
 from portable.limits import ProviderLimits
@@ -101,7 +101,7 @@ def differences(stack: Stack, targets: list[Target], usage: Usage | None = None)
     """The findings that compare targets: limits problems, then behaviour that differs for this stack."""
     for target in targets:
         for problem in check_limits(stack, target.limits):
-            level = "error" if problem.severity == "error" else "warning"
+            level: Level = "error" if problem.severity == "error" else "warning"
             rule = "portable/limit" if level == "error" else "portable/behaviour"
             yield finding(rule, problem.path, f"{target.title}: {problem.message}", provider=target.name, level=level)
     for target in targets:
@@ -170,10 +170,10 @@ def _tables(stack: Stack, target: Target, targets: list[Target], usage: Usage | 
                 f"{target.title}: table {t.name!r} takes items up to {_size(table.item_bytes)} on {table.service} "
                 f"({_size(largest)} on {where})"), provider=target.name)
         if t.ttl_attribute:
-            level = "warning" if not table.ttl_native or "days" in table.ttl else "note"
+            ttl_level: Level = "warning" if not table.ttl_native or "days" in table.ttl else "note"
             yield finding("portable/behaviour", path, (
                 f"{target.title}: table {t.name!r} expires items by {t.ttl_attribute!r}: {table.ttl}"),
-                provider=target.name, level=level,  # type: ignore[arg-type]
+                provider=target.name, level=ttl_level,
                 fix="Check the TTL attribute when reading if an expired item must never be seen.")
 
 

@@ -120,6 +120,6 @@ def check_stack(stack: Stack, targets: list[Target], *, root: Path | None = None
         providers=[t.name for t in targets],
         placements=[PlacementOut(**vars(p)) for t in targets for p in placements(stack, t)],
         findings=findings,
-        fit=[FitOut(function=f.function, score=f.score, verdict=f.verdict,  # type: ignore[arg-type]
+        fit=[FitOut(function=f.function, score=f.score, verdict=f.verdict,
                     points=[PointOut(**vars(p)) for p in f.points]) for f in fits],
     )

@@ -23,6 +23,7 @@ from portable.registry import get_provider, provider_names
 
 _MODE = {"native": "[green]native[/green]", "emulated": "[yellow]emulated[/yellow]",
          "unsupported": "[red]unsupported[/red]"}
+_DIFFERENCES = frozenset({"portable/limit", "portable/behaviour", "portable/emulated"})
 _LEVEL = {"error": "[bold red]error[/bold red]", "warning": "[yellow]warning[/yellow]", "note": "[dim]note[/dim]"}
 
 
@@ -87,14 +88,14 @@ def _print(report: CheckReport) -> None:
     for what, cells in rows.items():
         placements.add_row(escape(what), *(cells.get(n, "-") for n in report.providers))
     console.print(placements)
-    for title, rules in (("Differences", ("portable/limit", "portable/behaviour", "portable/emulated")),
-                         ("Pitfalls", None)):
-        chosen = [f for f in report.findings if (f.rule in rules) == (rules is not None)] if rules else \
-            [f for f in report.findings if f.rule not in ("portable/limit", "portable/behaviour", "portable/emulated")]
+    differences = [f for f in report.findings if f.rule in _DIFFERENCES]
+    pitfalls = [f for f in report.findings if f.rule not in _DIFFERENCES]
+    for title, chosen in (("Differences", differences), ("Pitfalls", pitfalls)):
         console.print(f"[bold]{title}[/bold] ({len(chosen)})")
-        for f in chosen:
-            fix = f"\n    [dim]{escape(f.fix)}[/dim]" if f.fix else ""
-            console.print(f"  {_LEVEL[f.level]} {escape(f.message)} [dim]\\[{f.rule}][/dim]{fix}", soft_wrap=True)
+        for found in chosen:
+            fix = f"\n    [dim]{escape(found.fix)}[/dim]" if found.fix else ""
+            console.print(f"  {_LEVEL[found.level]} {escape(found.message)} [dim]\\[{found.rule}][/dim]{fix}",
+                          soft_wrap=True)
     fits = RichTable(title="Fit for serverless (one point each; migrate at 4 or more)", title_justify="left")
     fits.add_column("function")
     fits.add_column("score", justify="right")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from portable.errors import PortableError
 
@@ -35,10 +36,11 @@ class Measured:
     functions: dict[str, FunctionMeasurement]
 
     @classmethod
-    def from_dict(cls, data: dict[str, dict[str, float]]) -> Measured:
+    def from_dict(cls, data: dict[str, Any]) -> Measured:
+        functions: dict[str, dict[str, Any]] = data.get("functions", {})
         return cls({
             name: FunctionMeasurement(int(m["invocations"]), float(m["duration_ms"]), m.get("peak_memory_mb"))
-            for name, m in data.get("functions", {}).items()  # type: ignore[attr-defined]
+            for name, m in functions.items()
             if m.get("invocations")
         })
 
