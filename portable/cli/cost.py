@@ -110,8 +110,8 @@ def _side_by_side(report: CostReport, usage: str | None) -> None:
         for index, (what, by_cloud) in enumerate(rows[subject].items()):
             table.add_row(subject if index == 0 else "", what, *(_usd(by_cloud.get(c.provider)) for c in clouds))
     table.add_section()
-    table.add_row("free tier", "", *(_usd(sum(x.usd for x in c.free_tier)) if report.free_tier else "off"
-                                     for c in clouds))
+    table.add_row("free tier" if report.free_tier else "included in base charges", "",
+                  *(_usd(sum(x.usd for x in c.free_tier)) for c in clouds))
     table.add_row("of which always-on", "", *(_usd(c.always_on_usd) for c in clouds))
     table.add_row("[bold]total[/bold]", "", *(f"[bold]{_usd(c.usd)}[/bold]" for c in clouds))
     table.add_section()
@@ -176,6 +176,6 @@ def _assumptions(report: CostReport) -> None:
 def _usd(value: float | None) -> str:
     if value is None:
         return "-"
-    if abs(value) < 0.005 and value != 0:
-        return f"{value:.4f}"
+    if 0 < abs(value) < 0.005:
+        return "<0.01" if value > 0 else "-<0.01"
     return f"{value:,.2f}"

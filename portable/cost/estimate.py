@@ -120,14 +120,14 @@ def price_on(month: Month, name: str, title: str, sheet: PriceSheet, *, region: 
     serverless = [p for p in prices if not p.meter.startswith("baseline.")]
     container = [p for p in prices if p.meter.startswith("baseline.")]
     lines = _lines(month, serverless)
-    credits = _free_tier(lines, serverless) if free_tier else []
+    credits = _free_tier(lines, serverless if free_tier else [p for p in serverless if p.included])
     baseline_lines = [
         *(_line(f"function {f.name}", p, q) for f in month.functions.values() for p in container
           if (q := baseline_quantity(f, p)) is not None),
         *(_line(f"stack {month.stack.name}", p, q) for p in container
           if (q := baseline_stack_quantity(month, p)) is not None),
     ]
-    baseline_credits = _free_tier(baseline_lines, container) if free_tier else []
+    baseline_credits = _free_tier(baseline_lines, container if free_tier else [p for p in container if p.included])
     return ProviderCost(
         provider=name,
         title=title,
@@ -157,8 +157,10 @@ def _lines(month: Month, prices: Iterable[Price]) -> list[Line]:
 
 
 def _free_tier(lines: list[Line], prices: Iterable[Price]) -> list[Line]:
-    """One negative line per free-tier pool: its free quantity, taken from the pool's lines in order."""
+    """One negative line per free-tier pool of ``prices``: its free quantity, taken from the pool's lines
+    in order (lines of other prices are left alone)."""
     by_id = {p.id: p for p in prices}
+    lines = [line for line in lines if line.price in by_id]
     credits: list[Line] = []
     for pool in dict.fromkeys(by_id[line.price].pool for line in lines if by_id[line.price].free):
         members = [line for line in lines if by_id[line.price].pool == pool]
@@ -171,7 +173,8 @@ def _free_tier(lines: list[Line], prices: Iterable[Price]) -> list[Line]:
             usd += by_id[line.price].cost(part)
         if taken:
             first = by_id[members[0].price]
-            credits.append(_line("free tier", first, -taken, -usd).model_copy(update={"price": pool}))
+            subject = "included" if first.included else "free tier"
+            credits.append(_line(subject, first, -taken, -usd).model_copy(update={"price": pool}))
     return credits
 
 

@@ -43,6 +43,9 @@ class Price(BaseModel):
     per: float = Field(gt=0)
     free: float = Field(default=0, ge=0)
     free_pool: str | None = None
+    included: bool = False
+    """``free`` is included in another charge (a base fee), not a free tier: it applies even with
+    ``--no-free-tier``."""
     region: str
     source: str = Field(pattern=r"^https://")
     read: date

@@ -51,6 +51,8 @@ def test_one_provider_and_no_free_tier(orders_dir: Path) -> None:
     report = json.loads(result.stdout)
     assert [p["provider"] for p in report["providers"]] == ["gcp"]
     assert report["free_tier"] is False and report["providers"][0]["free_tier"] == []
+    azure = json.loads(_run(str(orders_dir), "--provider", "azure", "--no-free-tier", "--json").stdout)
+    assert [line["price"] for line in azure["providers"][0]["free_tier"]] == ["servicebus.operations"]
 
 
 def test_the_example_usage_file_follows_the_usage_schema(orders_dir: Path) -> None:

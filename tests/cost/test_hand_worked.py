@@ -124,6 +124,11 @@ def test_azure_topics_bring_the_service_bus_base_charge() -> None:
     cost = priced(Stack("shop", topics=[Topic(name="events")]), "azure", {"topics": {"events": {"messages": 1000}}})
     assert charged(cost, "servicebus.base") == pytest.approx(730 * 0.0135)  # $9.855 a month
     assert charged(cost, "servicebus.operations") + free(cost, "servicebus.operations") == 0  # 13 M included
+    # included in the base charge, so still taken off without the free tiers: 1,000 publishes, no subscriber
+    plain = priced(Stack("shop", topics=[Topic(name="events")]), "azure", {"topics": {"events": {"messages": 1000}}},
+                   free_tier=False)
+    assert plain.usd == pytest.approx(730 * 0.0135)
+    assert [line.subject for line in plain.free_tier] == ["included"]
 
 
 # -- Google Cloud --------------------------------------------------------------------------------
