@@ -4,8 +4,10 @@ invocations, average duration and peak memory, kept in ``measurements.json`` in 
 
 It listens to the invocation feed, so the functions' hot path is untouched. Peak memory is the dev
 process's resident memory when an invocation ends, the most seen: every function shares the process,
-so it is an upper bound of what one function needs. The file is written at most once a second and
-when the stack closes; earlier sessions' figures are added to.
+so it is an upper bound of what one function needs. Reading it costs tens of microseconds, so it is
+read at a function's first invocation and then at most every ``sample_every`` seconds (the process's
+memory seldom shrinks). The file is written at most once a second and when the stack closes; earlier
+sessions' figures are added to.
 """
 
 from __future__ import annotations
@@ -37,9 +39,12 @@ def resident_mb() -> float:
 class Measurements:
     """Running figures per function, saved to ``path``."""
 
-    def __init__(self, path: Path, *, save_every: float = 1.0) -> None:
+    def __init__(self, path: Path, *, save_every: float = 1.0, sample_every: float = 0.25) -> None:
         self.path = path
         self.save_every = save_every
+        self.sample_every = sample_every
+        self._memory = 0.0
+        self._memory_at = 0.0
         self._lock = threading.Lock()
         self._saved_at = 0.0
         self._functions: dict[str, dict[str, float]] = {}
@@ -56,7 +61,11 @@ class Measurements:
         return measurements
 
     def record(self, invocation: Invocation) -> None:
-        memory = resident_mb()
+        now = time.monotonic()
+        first = invocation.function not in self._functions
+        if first or now - self._memory_at >= self.sample_every:
+            self._memory, self._memory_at = resident_mb(), now
+        memory = self._memory
         with self._lock:
             m = self._functions.setdefault(invocation.function, {"invocations": 0, "total_ms": 0.0,
                                                                  "peak_memory_mb": 0.0})
