@@ -169,12 +169,33 @@ def _tables(stack: Stack, target: Target, targets: list[Target], usage: Usage | 
             yield finding("portable/behaviour", path, (
                 f"{target.title}: table {t.name!r} takes items up to {_size(table.item_bytes)} on {table.service} "
                 f"({_size(largest)} on {where})"), provider=target.name)
+        yield from _value_types(t.name, path, target, targets)
         if t.ttl_attribute:
             ttl_level: Level = "warning" if not table.ttl_native or "days" in table.ttl else "note"
             yield finding("portable/behaviour", path, (
                 f"{target.title}: table {t.name!r} expires items by {t.ttl_attribute!r}: {table.ttl}"),
                 provider=target.name, level=ttl_level,
                 fix="Check the TTL attribute when reading if an expired item must never be seen.")
+
+
+def _value_types(name: str, path: str, target: Target, targets: list[Target]) -> Iterator[Finding]:
+    """Key types, number precision and set support, where the targets compared do not agree."""
+    table = target.facts.table
+    others = [t.facts.table for t in targets if t.facts.table is not None and t is not target]
+    if table is None or not others:
+        return
+    parts = []
+    if any(set(o.key_types) != set(table.key_types) for o in others):
+        kinds = list(table.key_types)
+        parts.append(f"keys are {', '.join(kinds[:-1]) + ' or ' if len(kinds) > 1 else ''}{kinds[-1]}")
+    if any(o.number_precision != table.number_precision for o in others):
+        parts.append(f"numbers are {table.number_precision}")
+    if not table.sets and any(o.sets for o in others):
+        parts.append("there is no set type")
+    if parts:
+        yield finding("portable/behaviour", path, (
+            f"{target.title}: table {name!r} on {table.service}: {'; '.join(parts)}"), provider=target.name,
+            level="note", fix="Keep keys strings and numbers within 64-bit range to read the same items everywhere.")
 
 
 def _schedules(stack: Stack, target: Target) -> Iterator[Finding]:

@@ -82,3 +82,15 @@ def test_limits_problems_are_findings_of_the_target() -> None:
         "error", "functions.api.memory",
         "Azure Flex Consumption: Function 'api': Azure Flex Consumption allows memory 512, 2048 or 4096 MB; got 768",
     )]
+
+
+def test_key_types_and_numbers_are_noted_where_targets_disagree() -> None:
+    stack = Stack("shop", tables=[Table(name="orders")])
+    notes = [f.message for f in differences(stack, _targets("aws", "gcp")) if f.level == "note"]
+    assert notes == [
+        "AWS Lambda: table 'orders' on Amazon DynamoDB (on-demand): keys are string, number or binary; numbers are "
+        "decimal, up to 38 significant digits",
+        "Google Cloud Run: table 'orders' on Firestore (native mode): keys are string; numbers are 64-bit signed "
+        "integers and IEEE 754 doubles; there is no set type",
+    ]
+    assert [f for f in differences(stack, _targets("gcp")) if f.level == "note"] == []
