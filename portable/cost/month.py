@@ -94,7 +94,7 @@ def runs_per_month(schedule: Schedule) -> float:
 
 
 def _count(expression: str, start: datetime, end: datetime) -> int:
-    runs = croniter(expression, start)
+    runs = croniter(expression, start - timedelta(seconds=1))  # a run at ``start`` itself counts
     count = 0
     while runs.get_next(datetime) < end:
         count += 1
