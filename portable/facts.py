@@ -146,6 +146,9 @@ class BucketFacts(Section):
     metadata_bytes: int | None
     event_delivery: Delivery
     event_ordering: Ordering
+    event_filters: str | None = None
+    """How prefix/suffix filters of object triggers are applied when the service cannot apply them
+    itself (``None``: the service filters)."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -78,6 +78,14 @@ def placements(stack: Stack, target: Target) -> Iterator[Placement]:
                 if facts.http and facts.http.timeout and function.timeout > facts.http.timeout and facts.http.long_service:
                     how = f"served by {facts.http.long_service}: the timeout is above {facts.http.timeout} s"
                 yield place(path, f"http {trigger.route}", facts.http, how)
+            elif trigger.kind == "queue":
+                yield place(path, f"queue trigger {trigger.queue}", facts.queue)
+            elif trigger.kind == "topic":
+                yield place(path, f"topic trigger {trigger.topic}", facts.topic)
+            elif trigger.kind == "object":
+                filtered = bool(trigger.prefix or trigger.suffix) and facts.bucket and facts.bucket.event_filters
+                yield place(path, f"object trigger {trigger.bucket}", facts.bucket,
+                            facts.bucket.event_filters if filtered and facts.bucket else None)
             elif trigger.kind == "schedule":
                 if path in unsupported:
                     yield Placement(target.name, path, f"schedule {trigger.expression}", facts.schedule.service
@@ -221,7 +229,9 @@ def _emulated(stack: Stack, targets: list[Target]) -> Iterator[Finding]:
         if target.name == "local":
             continue
         for placement in placements(stack, target):
-            if placement.mode == "emulated" and placement.path.startswith(("tables.", "queues.", "topics.")):
+            emulated_here = placement.path.startswith(("tables.", "queues.", "topics.")) or \
+                placement.what.startswith("object trigger")
+            if placement.mode == "emulated" and emulated_here:
                 yield finding("portable/emulated", placement.path,
                               f"{target.title}: {placement.what} on {placement.service}: {placement.how}",
                               provider=target.name)

@@ -106,8 +106,12 @@ FACTS = ProviderFacts(
         metadata_bytes=8 * KB,
         event_delivery="at-least-once",
         event_ordering="none",
+        event_filters="Eventarc matches the bucket only: the function receives every object event and the "
+        "runtime drops those outside the prefix/suffix (portable.runtime.objects.takes), each still an invocation",
         sources={
             "object_bytes": "Cloud Storage quotas: object size 5 TiB",
+            "event_filters": "Eventarc Cloud Storage triggers filter on type and bucket; providers/gcp/deploy passes "
+            "the filters to the runtime",
             "key_bytes": "Cloud Storage object names: up to 1024 bytes UTF-8",
             "metadata_bytes": "Cloud Storage quotas: custom metadata 8 KiB",
             "event_delivery": "Eventarc over Pub/Sub: at-least-once",

@@ -51,7 +51,7 @@ FACTS = ProviderFacts(
     bucket=BucketFacts(
         service="folder", emulated=f"objects are files under .portable ({_HERE}/buckets.py)",
         object_bytes=None, key_bytes=None, metadata_bytes=None, event_delivery="at-least-once",
-        event_ordering="best-effort",
+        event_ordering="best-effort", event_filters=f"the notifier matches prefix and suffix ({_HERE}/notifications.py)",
     ),
     schedule=ScheduleFacts(
         service="scheduler thread", emulated=f"a thread fires due schedules ({_HERE}/scheduler.py)",

@@ -94,3 +94,21 @@ def test_key_types_and_numbers_are_noted_where_targets_disagree() -> None:
         "integers and IEEE 754 doubles; there is no set type",
     ]
     assert [f for f in differences(stack, _targets("gcp")) if f.level == "note"] == []
+
+
+def test_object_trigger_filters_are_emulated_where_the_service_cannot_filter() -> None:
+    from portable.model import ObjectTrigger
+    from portable.model.buckets import Bucket
+
+    stack = Stack("shop", buckets=[Bucket(name="uploads")], functions=[
+        Function(name="resize", handler="a:b", triggers=[ObjectTrigger(bucket="uploads", suffix=".jpg")]),
+    ])
+    path = "functions.resize.triggers.0"
+    assert _placement(stack, "aws", path) == ("native", "Amazon S3", "")
+    mode, service, how = _placement(stack, "gcp", path)
+    assert (mode, service) == ("emulated", "Cloud Storage + Eventarc")
+    assert how.startswith("Eventarc matches the bucket only: the function receives every object event")
+    unfiltered = Stack("shop", buckets=[Bucket(name="uploads")], functions=[
+        Function(name="resize", handler="a:b", triggers=[ObjectTrigger(bucket="uploads")]),
+    ])
+    assert _placement(unfiltered, "gcp", path)[0] == "native"
