@@ -81,9 +81,6 @@ class ProviderCost(_Out):
     baseline: Baseline
     break_even: list[BreakEven]
 
-    def subject_usd(self, subject: str) -> float:
-        return sum(line.usd for line in self.lines if line.subject == subject)
-
 
 class AssumptionOut(_Out):
     field: str

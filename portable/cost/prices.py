@@ -62,12 +62,6 @@ class Price(BaseModel):
     def pool(self) -> str:
         return self.free_pool or self.id
 
-    @property
-    def rate(self) -> str:
-        """The price as people read it: ``$0.20 per 1,000,000``."""
-        per = f"{self.per:,.0f}" if self.per != 1 else "1"
-        return f"${self.usd:g} per {per}"
-
     def cost(self, quantity: float) -> float:
         return quantity * self.usd / self.per
 
@@ -111,9 +105,6 @@ class PriceSheet(BaseModel):
                 hint=f"Regions with prices: {', '.join(self.regions)}.",
             )
         return found
-
-    def oldest(self) -> date:
-        return min(p.read for p in self.prices)
 
 
 def load_sheet(path: Path) -> PriceSheet:

@@ -67,3 +67,11 @@ def test_facts_import_no_sdk() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_section_lists_its_values_without_the_sources() -> None:
+    queue = get_provider("gcp").facts().section("queue")
+    values = queue.values()
+    assert values["service"] == "Pub/Sub topic + push subscription"
+    assert values["redelivery_max"] == 600 and "sources" not in values
+    assert queue.source("redelivery_max") == "Pub/Sub: ack deadline 10-600 s (for push, the response deadline)"
