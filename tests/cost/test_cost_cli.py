@@ -107,3 +107,12 @@ def test_usage_from_dev_without_measurements_says_what_to_do(tmp_path: Path) -> 
         f"Error: No measurements from portable dev in {tmp_path / '.portable/state/measurements.json'}\n"
         f"Hint: Run 'portable dev {tmp_path}' and exercise the functions first.\n"
     )
+
+
+def test_detail_lists_every_line_with_its_dated_source(orders_dir: Path) -> None:
+    result = CliRunner().invoke(app, ["cost", str(orders_dir), "--provider", "aws", "--detail"],
+                                env={"COLUMNS": "240"})
+    assert result.exit_code == 0, result.output
+    assert "AWS Lambda (us-east-1): every line" in result.stdout
+    row = next(line for line in result.stdout.splitlines() if "apigateway.http.requests" in line)
+    assert "https://aws.amazon.com/api-gateway/pricing/" in row and "2026-12-02" in row and "$1 / 1,000,000" in row
