@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import jsonschema
+import pytest
 import yaml
 from typer.testing import CliRunner, Result
 
@@ -109,9 +110,11 @@ def test_usage_from_dev_without_measurements_says_what_to_do(tmp_path: Path) -> 
     )
 
 
-def test_detail_lists_every_line_with_its_dated_source(orders_dir: Path) -> None:
-    result = CliRunner().invoke(app, ["cost", str(orders_dir), "--provider", "aws", "--detail"],
-                                env={"COLUMNS": "240"})
+def test_detail_lists_every_line_with_its_dated_source(orders_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from portable.cli.output import console
+
+    monkeypatch.setattr(console, "_width", 240)  # one table row per line, whatever the terminal
+    result = CliRunner().invoke(app, ["cost", str(orders_dir), "--provider", "aws", "--detail"])
     assert result.exit_code == 0, result.output
     assert "AWS Lambda (us-east-1): every line" in result.stdout
     row = next(line for line in result.stdout.splitlines() if "apigateway.http.requests" in line)
