@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from portable.errors import PortableError
 
 if TYPE_CHECKING:
+    from portable.cost.prices import PriceSheet
+    from portable.facts import ProviderFacts
     from portable.limits import ProviderLimits
     from portable.model import Stack
 
@@ -37,6 +39,29 @@ class Provider:
         package = type(self).__module__.rpartition(".")[0]
         limits: ProviderLimits = importlib.import_module(f"{package}.limits").LIMITS
         return limits
+
+    # -- behaviour facts and prices (portable check, portable cost, portable migrate plan) ----------
+
+    def facts(self) -> ProviderFacts:
+        """How the target behaves: the ``FACTS`` of the ``facts`` module beside the provider's own
+        (``providers/<name>/facts.py``: pure data, no SDK import; see :mod:`portable.facts`)."""
+        facts: ProviderFacts = importlib.import_module(f"{self._package()}.facts").FACTS
+        return facts
+
+    def prices(self) -> PriceSheet:
+        """The target's list prices: ``prices.yaml`` beside the provider's module (see
+        :mod:`portable.cost.prices`); a PortableError for a target that bills nothing."""
+        from portable.cost.prices import load_sheet
+
+        path = Path(importlib.import_module(self._package()).__file__ or "").parent / "prices.yaml"
+        if not path.is_file():
+            raise PortableError(f"Provider {self.name!r} has no prices", hint="Price a cloud: aws, azure or gcp.")
+        return load_sheet(path)
+
+    def _package(self) -> str:
+        return type(self).__module__.rpartition(".")[0]
+
+    # -- end of facts and prices ------------------------------------------------------------------
 
     def deploy(self, stack: Stack, root: Path) -> dict[str, Any]:
         raise PortableError(

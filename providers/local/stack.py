@@ -39,6 +39,7 @@ from providers.local import config as deploy
 from providers.local.consumers import Consumer
 from providers.local.contract import ADMIN_PREFIX, STATE_DIR
 from providers.local.feed import InvocationFeed
+from providers.local.measurements import Measurements
 from providers.local.queues import Backoff, DeadLetter
 from providers.local.reloader import Watcher, forget_modules
 from providers.local.scheduler import Entry, Scheduler
@@ -73,6 +74,7 @@ class LocalStack:
         self.state_dir = Path(state_dir).resolve() if state_dir is not None else self.root / STATE_DIR
         self.log = log
         self.feed = InvocationFeed(log_stream)
+        self.measurements = Measurements.attach(self.feed, self.state_dir)
         self.backoff = backoff or Backoff()
         self.poll_interval = poll_interval
         self.state = State.acquire(self.state_dir)
@@ -174,6 +176,7 @@ class LocalStack:
     def close(self) -> None:
         """``stop()`` and let go of the state databases (closed when no other LocalStack uses them)."""
         self.stop()
+        self.measurements.save()
         if not self._closed:
             self._closed = True
             self.state.release()
