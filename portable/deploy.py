@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from portable.bundle import Bundle
     from portable.model import Function, Stack
-    from portable.registry import Provider
+    from portable.provider import Provider
 
 CONFIG_NAMESPACE = "portable"
 PROVIDER_KEY = "provider"
@@ -82,12 +82,10 @@ def deploy_stack(
         provider or configured_provider()
     )
     chosen.requires()
-    for warning in stack.check(chosen.limits()):
+    for warning in chosen.check(stack):
         pulumi.log.warn(warning.message)
     stack.check_sources(root)
-    components: dict[str, Any] = (
-        chosen.deploy(stack, root) if opts is None else chosen.deploy(stack, root, opts=opts)  # type: ignore[call-arg]
-    )
+    components = chosen.deploy(stack, root, opts)
     export(components)
     return components
 

@@ -12,7 +12,8 @@ from portable.registry import missing_sdk
 if TYPE_CHECKING:
     import pulumi
 
-    from portable.model import Stack
+    from portable.model import Function, Stack
+    from portable.runtime.backends import Factory
     from providers.aws.mocks import AwsCloud
 
 
@@ -48,3 +49,18 @@ class AwsProvider(Provider):
         from providers.aws.mocks import AwsCloud
 
         return AwsCloud(region=config.get("aws:region") or "us-east-1")
+
+    def recognise(self, payload: Any) -> bool:
+        from providers.aws.invoke import recognise
+
+        return recognise(payload)
+
+    def native_events(self, payload: Any, function: Function) -> list[Any]:
+        from providers.aws.invoke import native_events
+
+        return native_events(payload)
+
+    def runtime_clients(self) -> Mapping[str, Factory]:
+        from providers.aws.clients import BACKENDS
+
+        return BACKENDS

@@ -12,7 +12,8 @@ from portable.registry import missing_sdk
 if TYPE_CHECKING:
     import pulumi
 
-    from portable.model import Stack
+    from portable.model import Function, Stack
+    from portable.runtime.backends import Factory
     from providers.azure.mocks import AzureCloud
 
 
@@ -42,3 +43,18 @@ class AzureProvider(Provider):
         from providers.azure.mocks import AzureCloud
 
         return AzureCloud(location=config.get("azure-native:location") or "westeurope")
+
+    def recognise(self, payload: Any) -> bool:
+        from providers.azure.invoke import recognise
+
+        return recognise(payload)
+
+    def native_events(self, payload: Any, function: Function) -> list[Any]:
+        from providers.azure.invoke import native_events
+
+        return native_events(payload, next((name for name, *_ in function.schedules()), function.name))
+
+    def runtime_clients(self) -> Mapping[str, Factory]:
+        from providers.azure.clients import BACKENDS
+
+        return BACKENDS

@@ -12,7 +12,8 @@ from portable.registry import missing_sdk
 if TYPE_CHECKING:
     import pulumi
 
-    from portable.model import Stack
+    from portable.model import Function, Stack
+    from portable.runtime.backends import Factory
     from providers.gcp.deploy.code import Packager
     from providers.gcp.mocks import GcpCloud
 
@@ -42,3 +43,18 @@ class GcpProvider(Provider):
 
         return GcpCloud(project=config.get("gcp:project") or "portable-plan",
                         region=config.get("gcp:region") or "europe-west1")
+
+    def recognise(self, payload: Any) -> bool:
+        from providers.gcp.invoke import recognise
+
+        return recognise(payload)
+
+    def native_events(self, payload: Any, function: Function) -> list[Any]:
+        from providers.gcp.invoke import native_events
+
+        return native_events(payload)
+
+    def runtime_clients(self) -> Mapping[str, Factory]:
+        from providers.gcp.clients import BACKENDS
+
+        return BACKENDS

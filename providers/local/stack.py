@@ -28,6 +28,7 @@ from typing import Any, Literal, TextIO
 from portable.errors import PortableError
 from portable.model import Stack
 from portable.runtime import env
+from portable.runtime.backends import register_backends
 from portable.runtime.clients import clear_cache
 from portable.runtime.dispatch import Function
 from portable.runtime.http import HttpRequest, HttpResponse
@@ -39,6 +40,7 @@ from providers.local import config as deploy
 from providers.local.consumers import Consumer
 from providers.local.contract import ADMIN_PREFIX, STATE_DIR
 from providers.local.feed import InvocationFeed
+from providers.local.provider import LocalProvider
 from providers.local.queues import Backoff, DeadLetter
 from providers.local.reloader import Watcher, forget_modules
 from providers.local.scheduler import Entry, Scheduler
@@ -103,6 +105,7 @@ class LocalStack:
             return
         self._entered = True
         clear_cache()
+        register_backends("local", LocalProvider().runtime_clients)
         for folder in reversed(self.sources):
             if str(folder) not in sys.path:
                 sys.path.insert(0, str(folder))
