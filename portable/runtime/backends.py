@@ -4,10 +4,10 @@ A deployed function has no provider registry (it is heavy), so each shim (``prov
 tells the runtime where its backends are, and :mod:`portable.runtime.clients` asks here on first use::
 
     def _backends():
-        from providers.aws.clients import BACKENDS  # the SDK is imported only when a client is made
+        from mycloud.clients import BACKENDS  # the SDK is imported only when a client is made
         return BACKENDS
 
-    register_backends("aws", _backends)
+    register_backends("mycloud", _backends)
 
 A loader returns the map kind -> factory (``{"bucket": S3Bucket, ...}``), each called as
 ``factory(name, link)``. In-process runs (``portable dev``, ``portable invoke``) register the provider's

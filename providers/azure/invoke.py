@@ -59,7 +59,7 @@ def _invocation(data: Any, metadata: Any, schedule: str) -> list[Any]:
         return [runtime.http_request(_request(value))]
     if isinstance(value, dict) and ("ScheduleStatus" in value or "IsPastDue" in value):
         return [runtime.timer_event(SimpleNamespace(schedule_status=value.get("ScheduleStatus")), schedule)]
-    if _is_event_grid(value):
+    if isinstance(value, dict) and ("eventType" in value or "specversion" in value):  # an Event Grid binding
         return list(runtime.blob_events(value, links={}))
     body = value if isinstance(value, (str, bytes)) else json.dumps(value)
     if "DequeueCount" in metadata and _carries_event_grid(body):  # how blob events reach a function on Azure
