@@ -75,14 +75,14 @@ def deploy_stack(
     """
     import pulumi
 
-    from portable.registry import get_provider
+    from portable.registry import check_stack, get_provider
 
     root = Path(root) if root is not None else Path.cwd()
     chosen = provider if provider is not None and not isinstance(provider, str) else get_provider(
         provider or configured_provider()
     )
     chosen.requires()
-    for warning in chosen.check(stack):
+    for warning in check_stack(stack, chosen):
         pulumi.log.warn(warning.message)
     stack.check_sources(root)
     components = chosen.deploy(stack, root, opts)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from portable.errors import PortableError, Problem, StackInvalid
+from portable.errors import PortableError, Problem
 
 if TYPE_CHECKING:
     import pulumi
@@ -40,8 +40,9 @@ class Provider:
     ...     def recognise(self, payload):
     ...         return isinstance(payload, dict) and "tiny" in payload
     >>> from portable.model import Function, Stack
-    >>> Tiny().check(Stack("shop", functions=[Function(name="api", handler="app:run")]))
-    []
+    >>> for problem in Tiny().check(Stack("shop", functions=[Function(name="api", handler="app:run", timeout=90)])):
+    ...     print(problem)
+    Function 'api': Tiny Cloud allows a timeout of at most 60 s; got 90
     >>> Tiny().recognise({"tiny": {}}), Tiny().recognise({"Records": []})
     (True, False)
 
@@ -49,7 +50,8 @@ class Provider:
 
     - identity: ``name`` (what users type: ``--provider aws``, ``portable:provider: aws``), ``title``
       (how messages name the target) and ``extra`` (the pip extra that brings its SDKs);
-    - checking: :meth:`limits` (pure data) and :meth:`check` (a stack against them);
+    - checking: :meth:`limits` (pure data) and :meth:`check` (a stack against them; the registry's
+      :func:`~portable.registry.check_stack` adds the ``options`` keys and raises the errors);
     - deploying: :meth:`requires`, :meth:`deploy` (inside a Pulumi program) and :meth:`plan_mocks` (the
       fake cloud ``portable plan`` runs :meth:`deploy` against);
     - native events for ``portable invoke``: :meth:`recognise` and :meth:`native_events`;
@@ -74,20 +76,13 @@ class Provider:
         return limits
 
     def check(self, stack: Stack) -> list[Problem]:
-        """Check ``stack`` against what this target can run.
-
-        Raises :class:`StackInvalid` naming the target, the object, the value and the fix; returns the
-        warnings (what the target does differently, e.g. serve a long HTTP function elsewhere).
-        """
+        """Every way ``stack`` does not fit this target, errors first, each naming the target, the object,
+        the value and the fix; ``severity="warning"`` for what the target does differently (e.g. serve a
+        long HTTP function elsewhere). By default the differences from :meth:`limits`; a provider may add
+        its own (e.g. of ``options[name]``). :func:`portable.registry.check_stack` raises the errors."""
         from portable.limits import check
-        from portable.registry import option_problems
 
-        limits = self.limits()
-        found = [*option_problems(stack), *check(stack, limits)]
-        errors = [p for p in found if p.severity == "error"]
-        if errors:
-            raise StackInvalid(errors, subject=f"Stack {stack.name!r} on {limits.title}")
-        return [p for p in found if p.severity != "error"]
+        return check(stack, self.limits())
 
     # -- deploying with Pulumi -------------------------------------------------------------------------
 

@@ -11,13 +11,14 @@ import importlib
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING
 
-from portable.errors import Problem, ProviderNotFound
+from portable.errors import Problem, ProviderNotFound, StackInvalid
 from portable.provider import Provider
 
 if TYPE_CHECKING:
     from portable.model import Stack
 
-__all__ = ["ENTRY_POINT_GROUP", "Provider", "get_provider", "missing_sdk", "option_problems", "provider_names"]
+__all__ = ["ENTRY_POINT_GROUP", "Provider", "check_stack", "get_provider", "missing_sdk", "option_problems",
+           "provider_names"]
 
 ENTRY_POINT_GROUP = "portable.providers"
 
@@ -64,6 +65,20 @@ def missing_sdk(provider: str, *modules: str) -> None:
                 f"Provider {provider!r} needs the Python package {module!r}, which is not installed.",
                 hint=f'Install it with: pip install "portable-serverless[{provider}]"',
             ) from None
+
+
+def check_stack(stack: Stack, provider: str | Provider) -> list[Problem]:
+    """Check ``stack`` against ``provider`` (a name or the provider): its ``options`` keys (see
+    :func:`option_problems`), then the provider's own :meth:`~portable.provider.Provider.check`.
+
+    Raises :class:`StackInvalid` naming the target, the object, the value and the fix; returns the warnings.
+    """
+    chosen = get_provider(provider) if isinstance(provider, str) else provider
+    found = [*option_problems(stack), *chosen.check(stack)]
+    errors = [p for p in found if p.severity == "error"]
+    if errors:
+        raise StackInvalid(errors, subject=f"Stack {stack.name!r} on {chosen.limits().title}")
+    return [p for p in found if p.severity != "error"]
 
 
 def option_problems(stack: Stack) -> list[Problem]:

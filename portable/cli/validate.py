@@ -13,7 +13,7 @@ from portable.cli.output import console, handle_errors, warnings
 from portable.errors import StackInvalid, UsageError
 from portable.loader import LoadedStack, load_target
 from portable.model import Function, Stack
-from portable.registry import get_provider, option_problems, provider_names
+from portable.registry import check_stack, get_provider, option_problems, provider_names
 
 
 @app.command()
@@ -45,7 +45,7 @@ def validate(
     if provider is not None:
         chosen = get_provider(provider)
         title = chosen.limits().title
-        found = chosen.check(stack)
+        found = check_stack(stack, chosen)
     else:
         unknown = option_problems(stack)
         if unknown:

@@ -35,7 +35,7 @@ The same rule applies to stacks, functions, resources and the names that refer t
 
 Options = dict[str, dict[str, Any]]
 """Per-provider escape hatch: arguments the adapter merges into the native resource, keyed by provider
-name. The model takes any key; checking a stack against a provider (``get_provider(name).check``)
+name. The model takes any key; checking a stack against a provider (``portable.registry.check_stack``)
 refuses a key that names no registered provider."""
 
 

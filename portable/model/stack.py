@@ -74,7 +74,7 @@ class Stack(PortableModel):
         """Everything wrong across objects: duplicate names, dangling references, clashing routes."""
         return check_references(self)
 
-    # -- checks that need the files on disk (a target's limits: ``get_provider(name).check(stack)``) --
+    # -- checks that need the files on disk (a target's limits: ``portable.registry.check_stack``) --
 
     def check_sources(self, root: Path | str) -> None:
         """Raise :class:`StackInvalid` if a function's source folder or handler is missing under ``root``.
