@@ -7,7 +7,6 @@ in ``portable/`` imports a provider module or probes one for optional attributes
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -69,11 +68,11 @@ class Provider:
     # -- checking a stack against the target -----------------------------------------------------------
 
     def limits(self) -> ProviderLimits:
-        """What the target can run: by default the ``LIMITS`` of the ``limits`` module beside the
-        provider's own (``providers/<name>/limits.py``: pure data, no SDK import)."""
-        package = type(self).__module__.rpartition(".")[0]
-        limits: ProviderLimits = importlib.import_module(f"{package}.limits").LIMITS
-        return limits
+        """What the target can run (pure data, no SDK import; the built-ins keep theirs in
+        ``providers/<name>/limits.py``). By default nothing worth checking."""
+        from portable.limits import ProviderLimits
+
+        return ProviderLimits(name=self.name, title=self.title)
 
     def check(self, stack: Stack) -> list[Problem]:
         """Every way ``stack`` does not fit this target, errors first, each naming the target, the object,

@@ -12,6 +12,7 @@ from portable.registry import missing_sdk
 if TYPE_CHECKING:
     import pulumi
 
+    from portable.limits import ProviderLimits
     from portable.model import Function, Stack
     from portable.runtime.backends import Factory
     from providers.aws.mocks import AwsCloud
@@ -34,6 +35,11 @@ class AwsProvider(Provider):
     """What ships in every function next to the user's code: the shim and the runtime clients."""
     bundle_excludes: ClassVar[tuple[str, ...]] = ("boto3", "botocore", "s3transfer")
     """Provided by the Lambda Python runtime: left out of bundles even when a requirement pulls them in."""
+
+    def limits(self) -> ProviderLimits:
+        from providers.aws.limits import LIMITS
+
+        return LIMITS
 
     def requires(self) -> None:
         missing_sdk(self.name, "pulumi", "pulumi_aws")

@@ -12,6 +12,7 @@ from portable.registry import missing_sdk
 if TYPE_CHECKING:
     import pulumi
 
+    from portable.limits import ProviderLimits
     from portable.model import Function, Stack
     from portable.runtime.backends import Factory
     from providers.azure.mocks import AzureCloud
@@ -27,6 +28,11 @@ class AzureProvider(Provider):
 
     build_packages: bool = True
     """Build each function's package (tests of the deploy side turn it off)."""
+
+    def limits(self) -> ProviderLimits:
+        from providers.azure.limits import LIMITS
+
+        return LIMITS
 
     def requires(self) -> None:
         missing_sdk(self.name, "pulumi", "pulumi_azure_native")

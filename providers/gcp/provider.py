@@ -12,6 +12,7 @@ from portable.registry import missing_sdk
 if TYPE_CHECKING:
     import pulumi
 
+    from portable.limits import ProviderLimits
     from portable.model import Function, Stack
     from portable.runtime.backends import Factory
     from providers.gcp.deploy.code import Packager
@@ -28,6 +29,11 @@ class GcpProvider(Provider):
 
     packager: ClassVar[Packager | None] = None
     """Replaces the code bundler (e.g. ``providers.gcp.deploy.code.placeholder``: nothing is built)."""
+
+    def limits(self) -> ProviderLimits:
+        from providers.gcp.limits import LIMITS
+
+        return LIMITS
 
     def requires(self) -> None:
         missing_sdk(self.name, "pulumi", "pulumi_gcp", "pulumi_random")

@@ -16,6 +16,7 @@ from portable.provider import Provider
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from portable.limits import ProviderLimits
     from portable.model import Function, Stack
     from portable.runtime.backends import Factory
     from providers.local.console import DevConsole
@@ -28,6 +29,11 @@ class LocalProvider(Provider):
     name: ClassVar[str] = "local"
     title: ClassVar[str] = "Local"
     extra: ClassVar[str | None] = None
+
+    def limits(self) -> ProviderLimits:
+        from providers.local.limits import LIMITS
+
+        return LIMITS
 
     def recognise(self, payload: Any) -> bool:
         """A neutral event file (:mod:`providers.local.events`) is the local provider's native event."""

@@ -33,6 +33,11 @@ FILES = {
             name = "tiny"
             title = "Tiny Cloud"
 
+            def limits(self):
+                from tinycloud.limits import LIMITS
+
+                return LIMITS
+
             def deploy(self, stack, root, opts=None):
                 from tinycloud.deploy import deploy_stack
 
@@ -180,7 +185,7 @@ def test_the_entry_point_makes_the_provider_known(installed: Path) -> None:
     assert "tiny" in provider_names()
     provider = get_provider("tiny")
     assert (type(provider).__module__, provider.title) == ("tinycloud.provider", "Tiny Cloud")
-    assert provider.limits().timeout_max == 120  # the default hook reads tinycloud/limits.py
+    assert provider.limits().timeout_max == 120
 
 
 def test_validate_checks_the_stack_against_its_limits(installed: Path) -> None:
