@@ -7,7 +7,7 @@ in ``portable/`` imports a provider module or probes one for optional attributes
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -19,7 +19,10 @@ if TYPE_CHECKING:
     from portable.limits import ProviderLimits
     from portable.model import Function, Stack
     from portable.plan.mocks import FakeCloud
-    from portable.runtime.backends import Factory
+
+
+ClientFactory = Callable[[str, Mapping[str, Any]], Any]
+"""Builds the backend of one runtime client: ``factory(name, link)`` (see :mod:`portable.runtime.clients`)."""
 
 
 class Provider:
@@ -55,7 +58,7 @@ class Provider:
       fake cloud ``portable plan`` runs :meth:`deploy` against);
     - native events for ``portable invoke``: :meth:`recognise` and :meth:`native_events`;
     - runtime clients: :meth:`runtime_clients` (deployed functions get theirs from the provider's shim,
-      which registers them with :func:`portable.runtime.backends.register_backends`);
+      which registers them with :func:`portable.runtime.env.register_backends`);
     - running on this machine: :meth:`runner` (``portable dev`` and ``portable invoke``).
     """
 
@@ -118,7 +121,7 @@ class Provider:
 
     # -- runtime clients -------------------------------------------------------------------------------
 
-    def runtime_clients(self) -> Mapping[str, Factory]:
+    def runtime_clients(self) -> Mapping[str, ClientFactory]:
         """The backends of ``bucket()``, ``table()``, ``queue()``, ``topic()`` and ``secret()``: kind ->
         ``factory(name, link)`` (see :mod:`portable.runtime.clients`). Importing SDKs here is fine: the
         core calls this only when a client is first used."""

@@ -2,7 +2,7 @@
 
 The front functions read PORTABLE_PROVIDER and PORTABLE_LINKS from the current configuration, check
 that the function links the resource with an access level that allows the call, and delegate to a
-backend built by the loader the provider registered (:mod:`portable.runtime.backends`; called on first
+backend built by the loader the provider registered (:func:`portable.runtime.env.register_backends`; called on first
 use, so a cloud SDK is only imported by a function that uses a client). The loader maps each kind to
 the callable that builds its backend (a class implementing the protocol below)::
 
@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 
 from portable.runtime import env
-from portable.runtime.backends import backend_loader, registered_providers
 from portable.runtime.context import current_context
 from portable.runtime.errors import ConfigError, LinkError
 
@@ -144,12 +143,12 @@ def _backend(kind: str, name: str, link: Mapping[str, Any]) -> Any:
 
 
 def _factories(provider: str) -> Mapping[str, Any]:
-    loader = backend_loader(provider)
+    loader = env.backend_loader(provider)
     if loader is None:
-        known = ", ".join(repr(p) for p in registered_providers()) or "none"
+        known = ", ".join(repr(p) for p in env.registered_providers()) or "none"
         raise ConfigError(
             f"No runtime clients are registered for provider {provider!r} (PORTABLE_PROVIDER); registered: {known}. "
-            "A provider's shim registers them with portable.runtime.backends.register_backends."
+            "A provider's shim registers them with portable.runtime.env.register_backends."
         )
     try:
         return loader()

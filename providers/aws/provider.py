@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from portable.provider import Provider
+from portable.provider import ClientFactory, Provider
 from portable.registry import missing_sdk
 
 if TYPE_CHECKING:
@@ -14,7 +14,6 @@ if TYPE_CHECKING:
 
     from portable.limits import ProviderLimits
     from portable.model import Function, Stack
-    from portable.runtime.backends import Factory
     from providers.aws.mocks import AwsCloud
 
 
@@ -66,7 +65,7 @@ class AwsProvider(Provider):
 
         return native_events(payload)
 
-    def runtime_clients(self) -> Mapping[str, Factory]:
+    def runtime_clients(self) -> Mapping[str, ClientFactory]:
         from providers.aws.clients import BACKENDS
 
         return BACKENDS

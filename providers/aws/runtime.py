@@ -18,9 +18,9 @@ from __future__ import annotations
 from json import loads as _loads
 
 from portable.runtime import UNSET as _UNSET
-from portable.runtime.backends import register_backends
 from portable.runtime.context import from_xray
 from portable.runtime.dispatch import Function
+from portable.runtime.env import register_backends
 from portable.runtime.errors import EventError, HandlerFailed, MalformedEvent, UnsupportedEvent
 from portable.runtime.http import HttpRequest, HttpResponse
 from portable.runtime.multidict import Headers, MultiDict

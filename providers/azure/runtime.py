@@ -17,8 +17,8 @@ import json
 import os
 
 from portable.runtime import env
-from portable.runtime.backends import register_backends
 from portable.runtime.dispatch import Function
+from portable.runtime.env import register_backends
 from portable.runtime.errors import ConfigError, EventError, MalformedEvent, UnsupportedEvent
 from portable.runtime.http import HttpRequest, HttpResponse
 from portable.runtime.urlcode import unquote

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import json
 
-from portable.runtime.backends import register_backends
 from portable.runtime.context import from_cloud_trace
 from portable.runtime.dispatch import Function
+from portable.runtime.env import register_backends
 from portable.runtime.errors import EventError, MalformedEvent, UnsupportedEvent
 from portable.runtime.http import HttpRequest, HttpResponse
 from portable.runtime.multidict import Headers

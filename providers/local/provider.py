@@ -11,14 +11,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TextIO
 
-from portable.provider import Provider
+from portable.provider import ClientFactory, Provider
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from portable.limits import ProviderLimits
     from portable.model import Function, Stack
-    from portable.runtime.backends import Factory
     from providers.local.console import DevConsole
     from providers.local.stack import LocalStack
 
@@ -46,7 +45,7 @@ class LocalProvider(Provider):
 
         return [parse(payload)]
 
-    def runtime_clients(self) -> Mapping[str, Factory]:
+    def runtime_clients(self) -> Mapping[str, ClientFactory]:
         from providers.local.clients import BACKENDS
 
         return BACKENDS

@@ -28,7 +28,6 @@ from typing import Any, Literal, TextIO
 from portable.errors import PortableError
 from portable.model import Stack
 from portable.runtime import env
-from portable.runtime.backends import register_backends
 from portable.runtime.clients import clear_cache
 from portable.runtime.dispatch import Function
 from portable.runtime.http import HttpRequest, HttpResponse
@@ -105,7 +104,7 @@ class LocalStack:
             return
         self._entered = True
         clear_cache()
-        register_backends("local", LocalProvider().runtime_clients)
+        env.register_backends("local", LocalProvider().runtime_clients)
         for folder in reversed(self.sources):
             if str(folder) not in sys.path:
                 sys.path.insert(0, str(folder))

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from portable.runtime import HttpRequest, HttpResponse, Message, ObjectEvent, ScheduleEvent, backends, env
+from portable.runtime import HttpRequest, HttpResponse, Message, ObjectEvent, ScheduleEvent, env
 from portable.runtime.clients import bucket, clear_cache, queue, table
 from portable.runtime.context import Context, child_of, from_cloud_trace, from_xray, valid_traceparent
 from portable.runtime.dispatch import Function
@@ -202,8 +202,8 @@ class _Recorder:
 
 
 def test_clients_check_links_and_propagate_the_trace(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(backends, "_loaders", {})
-    backends.register_backends("testcloud", lambda: {"queue": _Recorder, "bucket": _Recorder})
+    monkeypatch.setattr(env, "_loaders", {})
+    env.register_backends("testcloud", lambda: {"queue": _Recorder, "bucket": _Recorder})
     clear_cache()
     links = {"jobs": {"kind": "queue", "access": "send", "id": "q"},
              "orders": {"kind": "table", "access": "read_write", "id": "t"},
@@ -240,8 +240,8 @@ def test_clients_check_links_and_propagate_the_trace(monkeypatch: pytest.MonkeyP
 
 
 def test_a_provider_without_registered_clients_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(backends, "_loaders", {})
-    backends.register_backends("testcloud", dict)
+    monkeypatch.setattr(env, "_loaders", {})
+    env.register_backends("testcloud", dict)
     clear_cache()
     links = json.dumps({"jobs": {"kind": "queue", "access": "send", "id": "q"}})
     with env.configured({env.PROVIDER: "othercloud", env.FUNCTION: "api", env.LINKS: links}), \
@@ -249,6 +249,6 @@ def test_a_provider_without_registered_clients_is_named(monkeypatch: pytest.Monk
         queue("jobs")
     assert str(caught.value) == (
         "No runtime clients are registered for provider 'othercloud' (PORTABLE_PROVIDER); registered: 'testcloud'. "
-        "A provider's shim registers them with portable.runtime.backends.register_backends."
+        "A provider's shim registers them with portable.runtime.env.register_backends."
     )
     clear_cache()

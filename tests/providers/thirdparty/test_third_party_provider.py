@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from portable.cli import app
 from portable.registry import get_provider, provider_names
-from portable.runtime import backends
+from portable.runtime import env
 
 FILES = {
     "tinycloud/__init__.py": '"""Tiny Cloud: a provider that lives outside portable."""\n',
@@ -99,7 +99,7 @@ FILES = {
             return {"functions": functions}
     """,
     "tinycloud/runtime.py": """
-        from portable.runtime.backends import register_backends
+        from portable.runtime.env import register_backends
         from portable.runtime.dispatch import Function
         from portable.runtime.message import Message
 
@@ -169,7 +169,7 @@ def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     (project / "stack.py").write_text(textwrap.dedent(STACK))
     (project / "relay.py").write_text(textwrap.dedent(RELAY))
     monkeypatch.syspath_prepend(str(site))
-    monkeypatch.setattr(backends, "_loaders", dict(backends._loaders))
+    monkeypatch.setattr(env, "_loaders", dict(env._loaders))
     yield project
     for module in [m for m in sys.modules if m == "tinycloud" or m.startswith("tinycloud.")]:
         del sys.modules[module]
