@@ -2,7 +2,7 @@
 
 The core (``portable deploy``/``plan``/``validate``/``invoke``/``dev``) reaches a provider only through
 :func:`portable.registry.get_provider` and only through the hooks declared on :class:`Provider`; nothing
-in ``portable/`` imports a provider module or probes one for optional attributes.
+in ``portable/`` but the registry names a provider module.
 """
 
 from __future__ import annotations
