@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from portable.bundle import Bundle
     from portable.model import Function, Stack
-    from portable.registry import Provider
+    from portable.provider import Provider
 
 CONFIG_NAMESPACE = "portable"
 PROVIDER_KEY = "provider"
@@ -75,19 +75,17 @@ def deploy_stack(
     """
     import pulumi
 
-    from portable.registry import get_provider
+    from portable.registry import check_stack, get_provider
 
     root = Path(root) if root is not None else Path.cwd()
     chosen = provider if provider is not None and not isinstance(provider, str) else get_provider(
         provider or configured_provider()
     )
     chosen.requires()
-    for warning in stack.check(chosen.limits()):
+    for warning in check_stack(stack, chosen):
         pulumi.log.warn(warning.message)
     stack.check_sources(root)
-    components: dict[str, Any] = (
-        chosen.deploy(stack, root) if opts is None else chosen.deploy(stack, root, opts=opts)  # type: ignore[call-arg]
-    )
+    components = chosen.deploy(stack, root, opts)
     export(components)
     return components
 

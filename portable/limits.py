@@ -28,13 +28,6 @@ from portable.naming import Charset, physical_name
 if TYPE_CHECKING:
     from portable.model import Function, Stack
 
-FEATURES = {
-    "object.overlapping_filters": "two functions receive the same object events of one bucket with overlapping "
-    "prefix/suffix filters",
-}
-"""Features a target may lack (``ProviderLimits.lacks``), keyed by name, with what using them means."""
-
-
 @dataclass(frozen=True)
 class Limit:
     """An upper bound with its reason. ``hard=False``: going past it is allowed, ``reason`` says what
@@ -61,7 +54,6 @@ class NameRule:
     charset: Charset = "lower"
     pattern: str | None = None
     forbidden: tuple[tuple[str, str], ...] = ()
-    globally_unique: bool = False
 
     def physical(self, stack: str, name: str) -> str:
         return physical_name(stack, name, self.max_length, self.charset)
@@ -123,8 +115,6 @@ def check(stack: Stack, limits: ProviderLimits) -> list[Problem]:
     ]
     return [p for p in found if p.severity == "error"] + [p for p in found if p.severity != "error"]
 
-
-check_stack = check
 
 
 # -- functions ---------------------------------------------------------------------------------

@@ -1,44 +1,93 @@
 """The provider interface: the one seam between ``portable/`` and ``providers/``.
 
-A provider module must import nothing heavy at import time (no Pulumi, no cloud SDK): the registry
-imports it to read its limits, even where its extra is not installed.
+The core (``portable deploy``/``plan``/``validate``/``invoke``/``dev``) reaches a provider only through
+:func:`portable.registry.get_provider` and only through the hooks declared on :class:`Provider`; nothing
+in ``portable/`` but the registry names a provider module.
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from portable.errors import PortableError
+from portable.errors import PortableError, Problem
 
 if TYPE_CHECKING:
+    import pulumi
+
     from portable.cost.prices import PriceSheet
     from portable.facts import ProviderFacts
     from portable.limits import ProviderLimits
-    from portable.model import Stack
+    from portable.model import Function, Stack
+    from portable.plan.mocks import FakeCloud
+
+
+ClientFactory = Callable[[str, Mapping[str, Any]], Any]
+"""Builds the backend of one runtime client: ``factory(name, link)`` (see :mod:`portable.runtime.clients`)."""
 
 
 class Provider:
-    """The contract of a provider.
+    """The contract of a provider: every hook the core calls, each with a default.
 
-    ``name`` is what users type (``--provider aws``, ``portable:provider: aws``); ``extra`` is the
-    pip extra that brings its SDKs. ``limits()`` returns pure data checked by ``stack.check``.
-    ``deploy(stack, root)`` runs inside a Pulumi program (or under mocks for ``portable plan``) and
-    returns the component resources it created, keyed by portable name.
+    A provider is a subclass registered by name: built-ins in :mod:`portable.registry`, third-party ones
+    through the entry-point group ``portable.providers`` (``mycloud = "mycloud.provider:MyCloud"``). Its
+    module imports nothing heavy (no Pulumi, no cloud SDK): the registry imports it to read its limits
+    even where its extra is not installed; hooks import what they need when called.
+
+    >>> from portable.limits import ProviderLimits
+    >>> class Tiny(Provider):
+    ...     name = "tiny"
+    ...     title = "Tiny Cloud"
+    ...     def limits(self) -> ProviderLimits:
+    ...         return ProviderLimits(name="tiny", title="Tiny Cloud", timeout_max=60)
+    ...     def recognise(self, payload):
+    ...         return isinstance(payload, dict) and "tiny" in payload
+    >>> from portable.model import Function, Stack
+    >>> for problem in Tiny().check(Stack("shop", functions=[Function(name="api", handler="app:run", timeout=90)])):
+    ...     print(problem)
+    Function 'api': Tiny Cloud allows a timeout of at most 60 s; got 90
+    >>> Tiny().recognise({"tiny": {}}), Tiny().recognise({"Records": []})
+    (True, False)
+
+    The hooks, one block per concern:
+
+    - identity: ``name`` (what users type: ``--provider aws``, ``portable:provider: aws``), ``title``
+      (how messages name the target) and ``extra`` (the pip extra that brings its SDKs);
+    - checking: :meth:`limits` (pure data) and :meth:`check` (a stack against them; the registry's
+      :func:`~portable.registry.check_stack` adds the ``options`` keys and raises the errors);
+    - deploying: :meth:`requires`, :meth:`deploy` (inside a Pulumi program) and :meth:`plan_mocks` (the
+      fake cloud ``portable plan`` runs :meth:`deploy` against);
+    - native events for ``portable invoke``: :meth:`recognise` and :meth:`native_events`;
+    - runtime clients: :meth:`runtime_clients` (deployed functions get theirs from the provider's shim,
+      which registers them with :func:`portable.runtime.env.register_backends`);
+    - running on this machine: :meth:`runner` (``portable dev`` and ``portable invoke``).
     """
+
+    # -- identity --------------------------------------------------------------------------------------
 
     name: ClassVar[str]
     title: ClassVar[str]
     extra: ClassVar[str | None] = None
 
+    # -- checking a stack against the target -----------------------------------------------------------
+
     def limits(self) -> ProviderLimits:
-        """What the target can run: the ``LIMITS`` of the ``limits`` module beside the provider's own
-        (``providers/<name>/limits.py``: pure data, no SDK import). ``Stack.check(name)`` compares a
-        stack with it."""
-        package = type(self).__module__.rpartition(".")[0]
-        limits: ProviderLimits = importlib.import_module(f"{package}.limits").LIMITS
-        return limits
+        """What the target can run (pure data, no SDK import; the built-ins keep theirs in
+        ``providers/<name>/limits.py``). By default nothing worth checking."""
+        from portable.limits import ProviderLimits
+
+        return ProviderLimits(name=self.name, title=self.title)
+
+    def check(self, stack: Stack) -> list[Problem]:
+        """Every way ``stack`` does not fit this target, errors first, each naming the target, the object,
+        the value and the fix; ``severity="warning"`` for what the target does differently (e.g. serve a
+        long HTTP function elsewhere). By default the differences from :meth:`limits`; a provider may add
+        its own (e.g. of ``options[name]``). :func:`portable.registry.check_stack` raises the errors."""
+        from portable.limits import check
+
+        return check(stack, self.limits())
 
     # -- behaviour facts and prices (portable check, portable cost, portable migrate plan) ----------
 
@@ -61,13 +110,53 @@ class Provider:
     def _package(self) -> str:
         return type(self).__module__.rpartition(".")[0]
 
-    # -- end of facts and prices ------------------------------------------------------------------
+    # -- deploying with Pulumi -------------------------------------------------------------------------
 
-    def deploy(self, stack: Stack, root: Path) -> dict[str, Any]:
+    def requires(self) -> None:
+        """Raise ProviderNotFound, naming the pip extra, if the deploy-side SDKs are missing."""
+
+    def deploy(self, stack: Stack, root: Path, opts: pulumi.ResourceOptions | None = None) -> dict[str, Any]:
+        """Create the stack's resources inside a Pulumi program (or under ``portable plan``'s mocks);
+        ``opts`` goes to every component. Returns the components by collection and portable name."""
         raise PortableError(
             f"Provider {self.name!r} does not deploy with Pulumi",
             hint="Use 'portable dev' to run a stack locally.",
         )
 
-    def requires(self) -> None:
-        """Raise ProviderNotFound, naming the pip extra, if the deploy-side SDKs are missing."""
+    def plan_mocks(self, config: Mapping[str, str]) -> FakeCloud:
+        """The fake cloud ``portable plan`` runs :meth:`deploy` against; ``config`` is the Pulumi config."""
+        raise PortableError(
+            f"Provider {self.name!r} ({self.title}) does not deploy with Pulumi, so there is nothing to plan",
+            hint="Plan for a cloud: --provider aws, azure or gcp.",
+        )
+
+    # -- native events: portable invoke ----------------------------------------------------------------
+
+    def recognise(self, payload: Any) -> bool:
+        """Whether ``payload`` (parsed JSON) is an event this target delivers to functions. Cheap key
+        checks only: ``portable invoke`` asks every provider."""
+        return False
+
+    def native_events(self, payload: Any, function: Function) -> list[Any]:
+        """The neutral events (HttpRequest, Message, ObjectEvent, ScheduleEvent) of a recognised payload,
+        through the provider's own shim parsers, for ``function`` (the model). A payload that cannot be
+        read raises :class:`portable.runtime.errors.EventError` (``portable invoke`` reports it)."""
+        raise PortableError(f"Provider {self.name!r} ({self.title}) reads no native events")
+
+    # -- runtime clients -------------------------------------------------------------------------------
+
+    def runtime_clients(self) -> Mapping[str, ClientFactory]:
+        """The backends of ``bucket()``, ``table()``, ``queue()``, ``topic()`` and ``secret()``: kind ->
+        ``factory(name, link)`` (see :mod:`portable.runtime.clients`). Importing SDKs here is fine: the
+        core calls this only when a client is first used."""
+        return {}
+
+    # -- running on this machine -----------------------------------------------------------------------
+
+    def runner(self) -> Any:
+        """What ``portable dev`` and ``portable invoke`` run a stack with on this machine (the local
+        provider's :class:`providers.local.provider.LocalRunner`)."""
+        raise PortableError(
+            f"Provider {self.name!r} ({self.title}) does not run stacks on this machine",
+            hint="Run stacks with the local provider ('portable dev').",
+        )

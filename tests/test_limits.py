@@ -97,7 +97,7 @@ def test_aws_serves_long_http_functions_through_a_function_url() -> None:
         "Function 'api': timeout 60 s is above 30 s: API Gateway HTTP APIs end a request after 30 s, so portable "
         "serves this function's routes through a Lambda Function URL (up to 900 s) instead of the stack's HTTP API"
     ))]
-    assert stack.check(AWS) == check(stack, AWS)  # a warning does not raise
+    assert registry.check_stack(stack, "aws") == check(stack, AWS)  # a warning does not raise
 
 
 def test_azure_http_responses_start_within_230_seconds() -> None:
@@ -290,13 +290,13 @@ def test_physical_name_needs_room_for_the_hash() -> None:
         physical_name("orders", "jobs", 9)
 
 
-# -- Stack.check -------------------------------------------------------------------------------
+# -- registry.check_stack -------------------------------------------------------------------------------
 
 
 def test_stack_check_raises_with_the_provider_in_the_subject() -> None:
     stack = _one(Function(name="resize", handler="app:run", memory=1024, timeout=60, triggers=[Http("GET", "/")]))
     with pytest.raises(StackInvalid) as caught:
-        stack.check(AZURE)
+        registry.check_stack(stack, "azure")
     assert str(caught.value) == (
         "Stack 'shop' on Azure Flex Consumption has 1 problem:\n"
         "  - Function 'resize': Azure Flex Consumption allows memory 512, 2048 or 4096 MB; got 1024"
@@ -317,21 +317,21 @@ class _FakeProvider(registry.Provider):
         return ProviderLimits(name="fake", title="Fake Cloud", memory=(256,))
 
 
-def test_stack_check_by_name_asks_the_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_provider_found_by_name_checks_against_its_own_limits(monkeypatch: pytest.MonkeyPatch) -> None:
     module = types.ModuleType("fake_portable_provider")
     module.FakeProvider = _FakeProvider  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "fake_portable_provider", module)
     monkeypatch.setitem(registry.BUILT_IN, "fake", "fake_portable_provider:FakeProvider")
     with pytest.raises(StackInvalid) as caught:
-        _one(Function(name="api", handler="app:run")).check("fake")
+        registry.check_stack(_one(Function(name="api", handler="app:run")), "fake")
     assert str(caught.value) == (
         "Stack 'shop' on Fake Cloud has 1 problem:\n  - Function 'api': Fake Cloud allows memory 256 MB; got 512"
     )
 
 
-def test_stack_check_with_an_unknown_provider() -> None:
+def test_an_unknown_provider_is_refused_with_the_known_names() -> None:
     with pytest.raises(ProviderNotFound, match=r"No provider named 'ibm'\. Known providers: 'aws'"):
-        _one().check("ibm")
+        registry.get_provider("ibm")
 
 
 def test_local_accepts_whatever_the_model_accepts() -> None:

@@ -178,11 +178,11 @@ def test_azure_rejects_half_hour_offsets_it_cannot_write(unix: str) -> None:
 
 def test_an_azure_stack_with_a_half_hour_zone_schedule_checks_clean() -> None:
     from portable.model import Stack
-    from providers.azure.limits import LIMITS
+    from portable.registry import check_stack
 
     stack = Stack("shop")
     stack.function("report", handler="app:run", triggers=[Schedule.cron("0 9 * * mon-fri", timezone="Asia/Kolkata")])
-    assert stack.check(LIMITS) == []
+    assert check_stack(stack, "azure") == []
 
 
 def test_azure_rate_in_a_daylight_saving_zone_is_fine_below_an_hour() -> None:

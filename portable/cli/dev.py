@@ -14,6 +14,7 @@ from portable.cli.app import app
 from portable.cli.output import console, handle_errors, warn
 from portable.errors import UsageError
 from portable.loader import load_target
+from portable.registry import get_provider
 from portable.runtime.log import LEVELS
 
 
@@ -34,12 +35,6 @@ def dev(
              "log_level, at least info).", show_default=False)] = None,
 ) -> None:
     """Run the stack locally: HTTP routes, queues, topics, bucket events, schedules, tables and secrets."""
-    from providers.local.config import missing_secrets
-    from providers.local.console import DevConsole, banner, sample_curls
-    from providers.local.contract import SECRETS_FILE, STATE_DIR, secret_env
-    from providers.local.stack import LocalStack
-    from providers.local.state import State
-
     if log is not None and log not in LEVELS:
         raise UsageError(f"--log {log!r} is not a log level", hint=f"Use one of: {', '.join(LEVELS)}.")
     stop = threading.Event()
@@ -47,34 +42,34 @@ def dev(
         signal.signal(signum, lambda *_: stop.set())
     loaded = load_target(target)
     stack, root = loaded.stack, loaded.root
-    state_dir = (state or root / STATE_DIR).resolve()
+    runner = get_provider("local").runner()
+    state_dir = runner.state_dir(root, state)
     if reset:
-        State.reset(state_dir)
+        runner.reset(state_dir)
         console.print(f"Cleared the local state in {state_dir}", soft_wrap=True)
     log_file = None
     if console.is_terminal:  # the live table shows invocations; their JSON lines go to a file
         (root / ".portable").mkdir(parents=True, exist_ok=True)
         log_file = (root / ".portable" / "dev.log").open("a", encoding="utf-8", buffering=1)
-    local = LocalStack(stack, root, state_dir, log=log, log_stream=log_file or sys.stderr)
+    local = runner.open(stack, root, state_dir, log=log, log_stream=log_file or sys.stderr)
     local.start(serve=True, host=host, port=port, watch=reload)
 
     url = local.url
     console.print(f"[bold]portable dev[/]: stack [bold]{stack.name!r}[/] ({loaded.origin}) on the local provider, "
                   f"state in {state_dir}", soft_wrap=True)
-    for line in banner(local, url):
+    for line in runner.banner(local, url):
         console.print(line, soft_wrap=True)
     console.print("Try:")
-    for curl in sample_curls(local, url):
+    for curl in runner.sample_curls(local, url):
         console.print(f"  {curl}", markup=False, soft_wrap=True)
-    for name in missing_secrets(stack, root):
-        warn(f"secret {name!r} has no local value; functions reading it wait until it is set. "
-             f"Set it with `export {secret_env(name)}=...` or add that line to {root / SECRETS_FILE}")
+    for warning in runner.setup_warnings(stack, root):
+        warn(warning)
     if reload:
         console.print("Reloading handler code on change in " + ", ".join(str(s) for s in local.sources), soft_wrap=True)
     if log_file is not None:
         console.print(f"Invocation log: {log_file.name}. Type 'help' for commands; Ctrl+C stops.", soft_wrap=True)
 
-    view = DevConsole(local, console, stop)
+    view = runner.console(local, console, stop)
     local.feed.subscribe(view.on_invocation)
     try:
         view.run()

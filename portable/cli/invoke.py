@@ -1,14 +1,15 @@
 """``portable invoke TARGET FUNCTION --event FILE``: run one function once, locally, and print the result.
 
-FILE is a neutral event file (see :mod:`providers.local.events`) or a payload a cloud delivers (a
-Lambda event, a Pub/Sub push body, a CloudEvent, or an HTTP delivery ``{"method", "path", "headers",
-"body"}``); the cloud's own shim parser turns it into the neutral event. The function runs against the
-project's local state, so what it writes or sends is there for ``portable dev``.
+FILE is a neutral event file (the local provider's native event) or a payload a cloud delivers (a
+Lambda event, a Pub/Sub push body, a CloudEvent, an Azure custom-handler invocation or Event Grid
+events, or an HTTP delivery ``{"method", "path", "headers", "body"}``). The first provider whose
+``recognise`` hook accepts it turns it into neutral events with its ``native_events`` hook (its own
+shim's parsers). The function runs against the project's local state, so what it writes or sends is
+there for ``portable dev``.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import sys
 from pathlib import Path
@@ -20,6 +21,8 @@ from portable.cli.app import app
 from portable.cli.output import console, handle_errors
 from portable.errors import PortableError
 from portable.loader import load_target
+from portable.provider import Provider
+from portable.registry import get_provider, provider_names
 
 
 @app.command()
@@ -34,10 +37,8 @@ def invoke(
     state: Annotated[Path | None, typer.Option(help="State folder (default: <project>/.portable/state).")] = None,
 ) -> None:
     """Run FUNCTION once with an event and print what it returned."""
-    from providers.local.stack import LocalStack
-
     loaded = load_target(target)
-    local = LocalStack(loaded.stack, loaded.root, state, log_stream=sys.stderr)
+    local = get_provider("local").runner().open(loaded.stack, loaded.root, state, log_stream=sys.stderr)
     try:
         failed = False
         for item in _events(local, function, event):
@@ -50,7 +51,6 @@ def invoke(
 
 def _events(local: Any, function: str, source: str | None) -> list[Any]:
     from portable.runtime.schedule import ScheduleEvent
-    from providers.local import events
 
     model = local.stack.get_function(function)
     if model is None:
@@ -65,10 +65,7 @@ def _events(local: Any, function: str, source: str | None) -> list[Any]:
                  '{"message": {"body": {"order_id": "42"}}}; a cloud payload (Lambda event, Pub/Sub push, '
                  "CloudEvent) works too.",
         )
-    payload = _read(source)
-    if events.is_neutral(payload):
-        return [events.parse(payload)]
-    return _native(payload, model)
+    return _native(_read(source), model)
 
 
 def _read(source: str) -> Any:
@@ -83,84 +80,47 @@ def _read(source: str) -> Any:
 
 
 def _native(payload: Any, model: Any) -> list[Any]:
-    """The neutral events of a cloud's native payload, through that cloud's shim parsers."""
+    """The neutral events of a payload, through the hooks of the provider that recognises it."""
     from portable.runtime.errors import EventError
     from portable.runtime.schedule import ScheduleEvent
 
-    cloud = _cloud_of(payload)
-    if cloud is None:
-        keys = ", ".join(sorted(map(str, payload))[:8]) if isinstance(payload, dict) else type(payload).__name__
+    provider = _recognising(payload)
+    if provider is None:
         raise PortableError(
-            f"The event is neither a neutral event file nor a payload of a known cloud (top-level keys: {keys})",
+            f"The event is neither a neutral event file nor a payload of a known cloud ({_shape(payload)})",
             hint='Use {"http": {...}}, {"message": {...}}, {"object": {...}} or {"schedule": {...}}.',
         )
     try:
-        runtime = importlib.import_module(f"providers.{cloud}.runtime")
-        convert = getattr(runtime, "neutral_events", None)
-        if convert is not None:
-            return list(convert(payload))
-        found = _CONVERTERS[cloud](runtime, payload)
+        found = provider.native_events(payload, model)
     except EventError as error:
-        raise PortableError(f"The {cloud} event cannot be read: {error}") from None
-    except ImportError:
-        raise PortableError(f"The {cloud} event shim is not available in this installation.") from None
+        raise PortableError(f"The {provider.name} event cannot be read: {error}") from None
     schedules = model.schedules()
     return [ScheduleEvent(schedules[0][0] if schedules else e.name, e.time, id=e.id)
             if isinstance(e, ScheduleEvent) else e for e in found]
 
 
-def _cloud_of(payload: Any) -> str | None:
-    if not isinstance(payload, dict):
-        return None
-    if {"Records", "requestContext", "httpMethod", "detail-type"} & payload.keys():
-        return "aws"
-    if "specversion" in payload or ("message" in payload and "subscription" in payload):
-        return "gcp"
-    if {"method", "headers"} <= payload.keys():
-        headers = {str(k).lower() for k in payload.get("headers") or {}}
-        if "ce-specversion" in headers or "subscription" in str(payload.get("body", "")):
-            return "gcp"
-    if "Data" in payload and "Metadata" in payload:
-        return "azure"
-    if "eventType" in payload or (payload.get("specversion") is None and "data" in payload and "eventTime" in payload):
-        return "azure"
+def _recognising(payload: Any) -> Provider | None:
+    """The first provider (local's neutral events first) whose ``recognise`` hook accepts ``payload``."""
+    for name in sorted(provider_names(), key=lambda n: n != "local"):
+        try:
+            provider = get_provider(name)
+        except PortableError:  # a third-party provider that cannot be loaded reads no events
+            continue
+        if provider.recognise(payload):
+            return provider
     return None
 
 
-def _aws(runtime: Any, payload: dict[str, Any]) -> list[Any]:
-    trigger = runtime.trigger_of(payload)
-    if trigger == "http":
-        return [runtime.http_request(payload)]
-    if trigger == "sqs":
-        return list(runtime.sqs_messages(payload))
-    if trigger == "sns":
-        return list(runtime.sns_messages(payload))
-    if trigger == "s3":
-        return list(runtime.object_events(payload))
-    return [runtime.schedule_event(payload)]
+def _shape(payload: Any) -> str:
+    if isinstance(payload, dict):
+        return "top-level keys: " + ", ".join(sorted(map(str, payload))[:8])
+    if isinstance(payload, list):
+        return (f"it is a JSON array of {len(payload)} item{'s' if len(payload) != 1 else ''}; expected a JSON object, "
+                "or an array of events a cloud delivers together (Event Grid)")
+    return f"it is a JSON {_JSON_TYPES.get(type(payload), type(payload).__name__)}; expected a JSON object"
 
 
-def _gcp(runtime: Any, payload: dict[str, Any]) -> list[Any]:
-    from portable.runtime.schedule import ScheduleEvent
-
-    if "message" in payload and "subscription" in payload:
-        return [runtime.push_message(json.dumps(payload))]
-    if "specversion" in payload:
-        event = runtime.structured_cloudevent(payload)
-    else:
-        headers = {str(k).lower(): str(v) for k, v in (payload.get("headers") or {}).items()}
-        body = str(payload.get("body", "")).encode()
-        if "ce-specversion" not in headers:
-            return [runtime.push_message(body)]
-        event = runtime.cloudevent_from_http(headers, body)
-    if event.type == runtime.PUBSUB_PUBLISHED:
-        return [event.message()]
-    if event.type == runtime.SCHEDULER_EXECUTED:
-        return [ScheduleEvent("", event.time, id=event.id)]
-    return [event.object_event()]
-
-
-_CONVERTERS = {"aws": _aws, "gcp": _gcp}
+_JSON_TYPES = {str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}
 
 
 def _run(local: Any, function: str, event: Any) -> bool:

@@ -10,10 +10,10 @@ from rich.table import Table as RichTable
 
 from portable.cli.app import app
 from portable.cli.output import console, handle_errors, warnings
-from portable.errors import UsageError
+from portable.errors import StackInvalid, UsageError
 from portable.loader import LoadedStack, load_target
 from portable.model import Function, Stack
-from portable.registry import get_provider, provider_names
+from portable.registry import check_stack, get_provider, option_problems, provider_names
 
 
 @app.command()
@@ -43,9 +43,13 @@ def validate(
     found = []
     title = None
     if provider is not None:
-        limits = get_provider(provider).limits()
-        title = limits.title
-        found = stack.check(limits)
+        chosen = get_provider(provider)
+        title = chosen.limits().title
+        found = check_stack(stack, chosen)
+    else:
+        unknown = option_problems(stack)
+        if unknown:
+            raise StackInvalid(unknown, subject=f"Stack {stack.name!r}")
     _summary(loaded)
     warnings([*loaded.warnings(), *found])
     where = f" for {title}" if title else ""

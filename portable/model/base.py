@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Annotated, Any, ClassVar, Literal, get_args, get_origin
+from typing import Annotated, Any, ClassVar, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, ValidationInfo, WithJsonSchema
-from pydantic._internal._model_construction import ModelMetaclass
 from pydantic_core import ErrorDetails
 
 from portable.errors import Problem, StackInvalid
-
-ProviderName = Literal["aws", "azure", "gcp", "local"]
-PROVIDER_NAMES: tuple[str, ...] = ("aws", "azure", "gcp", "local")
 
 NAME_RULE = re.compile(r"^[a-z](?:[a-z0-9-]{0,28}[a-z0-9])$")
 NAME_PATTERN = r"^(?!.*--)[a-z](?:[a-z0-9-]{0,28}[a-z0-9])$"
@@ -37,30 +33,31 @@ Name = Annotated[
 The same rule applies to stacks, functions, resources and the names that refer to them.
 """
 
-Options = dict[ProviderName, dict[str, Any]]
-"""Per-provider escape hatch: arguments the adapter merges into the native resource."""
+Options = dict[str, dict[str, Any]]
+"""Per-provider escape hatch: arguments the adapter merges into the native resource, keyed by provider
+name. The model takes any key; checking a stack against a provider (``portable.registry.check_stack``)
+refuses a key that names no registered provider."""
 
 
-class _ExplainedErrors(ModelMetaclass):
-    """Construction by a user (``Function(...)``) raises :class:`StackInvalid` instead of pydantic's error.
+class PortableModel(BaseModel):
+    """Base of every model: frozen, ``extra="forbid"``, and errors raised as :class:`StackInvalid`.
 
-    Nested validation does not pass through here, so the whole stack is explained once, from its root.
+    Construction by a user (``Function(...)``) raises :class:`StackInvalid` instead of pydantic's error.
+    Nested validation does not pass through ``__init__``, so the whole stack is explained once, from its root.
     """
 
-    def __call__(cls, *args: Any, **data: Any) -> Any:
-        positional: tuple[str, ...] = getattr(cls, "positional", ())
-        if len(args) > len(positional):
-            raise TypeError(f"{cls.__name__}() takes at most {len(positional)} positional arguments")
-        data.update(zip(positional, args, strict=False))
+    def __init__(self, *args: Any, **data: Any) -> None:
+        model = type(self)
+        if len(args) > len(model.positional):
+            raise TypeError(f"{model.__name__}() takes at most {len(model.positional)} positional arguments")
+        data.update(zip(model.positional, args, strict=False))
         try:
-            return super().__call__(**data)
+            super().__init__(**data)
         except ValidationError as error:
-            model: type[PortableModel] = cls  # type: ignore[assignment]
             raise StackInvalid(explain(error, model, data), subject=describe(model, data)) from None
 
-
-class PortableModel(BaseModel, metaclass=_ExplainedErrors):
-    """Base of every model: frozen, ``extra="forbid"``, and errors raised as :class:`StackInvalid`."""
+    # Pydantic calls a custom __init__ for nested models too; marked as its own, nested validation skips it.
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
 
     model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True, use_attribute_docstrings=True)
 

@@ -52,7 +52,7 @@ class Function(PortableModel):
     runtime: PythonVersion = "3.12"
     """The Python version, as a string (``'3.12'``)."""
     memory: int = Field(default=512, ge=128, le=32768)
-    """Memory in MB; each cloud allows its own sizes (``stack.check(provider)``)."""
+    """Memory in MB; each cloud allows its own sizes (``portable.registry.check_stack``)."""
     timeout: int = Field(default=30, ge=1, le=3600)
     """Seconds one invocation may run."""
     environment: dict[str, str] = {}

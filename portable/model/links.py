@@ -45,11 +45,3 @@ class Link(PortableModel):
                 f"link to {self.kind} {self.name!r} has access {self.access!r}; a {self.kind} allows {choices}"
             )
         return self
-
-    @property
-    def reads(self) -> bool:
-        return self.access in ("read", "read_write", "consume")
-
-    @property
-    def writes(self) -> bool:
-        return self.access in ("write", "read_write", "send", "publish")

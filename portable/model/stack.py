@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import yaml
 from pydantic import ValidationError, model_validator
@@ -22,9 +22,6 @@ from portable.model.sources import source_problems
 from portable.model.tables import Table
 from portable.model.topics import Topic
 from portable.model.triggers import Trigger
-
-if TYPE_CHECKING:
-    from portable.limits import ProviderLimits
 
 Resource = Bucket | Queue | Topic | Table | Secret
 Item = TypeVar("Item", bound=PortableModel)
@@ -77,28 +74,7 @@ class Stack(PortableModel):
         """Everything wrong across objects: duplicate names, dangling references, clashing routes."""
         return check_references(self)
 
-    # -- checks that need more than the model: a target's limits, the files on disk --
-
-    def check(self, provider: str | ProviderLimits) -> list[Problem]:
-        """Check the stack against what ``provider`` (a name, or its limits) can run.
-
-        Raises :class:`StackInvalid` naming the provider, the object, the value and the fix; returns
-        the warnings (what the target will do differently, e.g. serve a long HTTP function elsewhere).
-        A name is looked up with ``portable.registry.get_provider(name).limits()``.
-        """
-        from portable.limits import check
-
-        if isinstance(provider, str):
-            from portable.registry import get_provider
-
-            limits = get_provider(provider).limits()
-        else:
-            limits = provider
-        found = check(self, limits)
-        errors = [p for p in found if p.severity == "error"]
-        if errors:
-            raise StackInvalid(errors, subject=f"Stack {self.name!r} on {limits.title}")
-        return [p for p in found if p.severity != "error"]
+    # -- checks that need the files on disk (a target's limits: ``portable.registry.check_stack``) --
 
     def check_sources(self, root: Path | str) -> None:
         """Raise :class:`StackInvalid` if a function's source folder or handler is missing under ``root``.

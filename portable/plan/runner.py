@@ -140,15 +140,9 @@ def plan_stack(
     root = Path(root)
     chosen = get_provider(provider)
     chosen.requires()
-    make_cloud = getattr(chosen, "plan_mocks", None)
-    if make_cloud is None:
-        raise PortableError(
-            f"Provider {provider!r} ({chosen.title}) does not deploy with Pulumi, so there is nothing to plan",
-            hint="Plan for a cloud: --provider aws, azure or gcp.",
-        )
     values, secret_keys = stack_config(Path(project) if project is not None else root, provider)
     values = {f"{CONFIG_NAMESPACE}:{PROVIDER_KEY}": provider, **values, **(config or {})}
-    cloud: FakeCloud = make_cloud(values)
+    cloud = chosen.plan_mocks(values)
     recording = run_program(
         functools.partial(deploy_stack, stack, root, provider=chosen), cloud,
         config=values, secret_keys=secret_keys, project=stack.name, stack=provider,

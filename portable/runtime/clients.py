@@ -2,9 +2,9 @@
 
 The front functions read PORTABLE_PROVIDER and PORTABLE_LINKS from the current configuration, check
 that the function links the resource with an access level that allows the call, and delegate to a
-backend built by ``providers.<provider>.clients`` (imported on first use, so a cloud SDK is only
-imported by a function that uses a client). A provider module maps each kind to the callable that
-builds its backend (a class implementing the protocol below)::
+backend built by the loader the provider registered (:func:`portable.runtime.env.register_backends`; called on first
+use, so a cloud SDK is only imported by a function that uses a client). The loader maps each kind to
+the callable that builds its backend (a class implementing the protocol below)::
 
     BACKENDS = {"bucket": S3Bucket, "table": DynamoTable, "queue": SqsQueue, "topic": SnsTopic,
                 "secret": SecretsManagerSecret}
@@ -17,7 +17,6 @@ provider-specific keys). Backends are cached per (provider, kind, name, id). The
 
 from __future__ import annotations
 
-import importlib
 import json
 
 from portable.runtime import env
@@ -135,20 +134,29 @@ def _backend(kind: str, name: str, link: Mapping[str, Any]) -> Any:
     key = (provider, kind, name, str(link.get("id")))
     backend = _backends.get(key)
     if backend is None:
-        module_name = f"providers.{provider}.clients"
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError as e:
-            raise ConfigError(
-                f"No runtime clients for provider {provider!r}: cannot import {module_name} ({e}). "
-                f'Install it with: pip install "portable-serverless[{provider}]"'
-            ) from e
-        factory = getattr(module, "BACKENDS", {}).get(kind)
+        factory = _factories(provider).get(kind)
         if factory is None:
-            raise ConfigError(f"{module_name} has no {kind} backend (BACKENDS[{kind!r}]).")
+            raise ConfigError(f"Provider {provider!r} has no runtime client for a {kind} (its backends lack {kind!r}).")
         backend = factory(name, link)
         _backends[key] = backend
     return backend
+
+
+def _factories(provider: str) -> Mapping[str, Any]:
+    loader = env.backend_loader(provider)
+    if loader is None:
+        known = ", ".join(repr(p) for p in env.registered_providers()) or "none"
+        raise ConfigError(
+            f"No runtime clients are registered for provider {provider!r} (PORTABLE_PROVIDER); registered: {known}. "
+            "A provider's shim registers them with portable.runtime.env.register_backends."
+        )
+    try:
+        return loader()
+    except ImportError as e:
+        raise ConfigError(
+            f"The runtime clients of provider {provider!r} cannot be loaded ({e}). "
+            f'Install them with: pip install "portable-serverless[{provider}]"'
+        ) from e
 
 
 class _Guard:

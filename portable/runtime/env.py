@@ -17,6 +17,7 @@ from portable.runtime.errors import ConfigError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from types import TracebackType
     from typing import Any
 
@@ -116,3 +117,34 @@ def routes(config: Mapping[str, str] | None = None) -> list[list[str]]:
     raw = (current() if config is None else config).get(ROUTES)
     value: list[list[str]] = parsed_json(ROUTES, raw, list)
     return value
+
+
+# -- the runtime clients of each provider: registered by its shim -----------------------------------------
+# A deployed function has no provider registry (it is heavy), so each shim (providers/<name>/runtime.py)
+# registers a loader at import time and portable.runtime.clients asks for it on first use:
+#
+#     def _backends():
+#         from mycloud.clients import BACKENDS  # the SDK is imported only when a client is made
+#         return BACKENDS
+#
+#     register_backends("mycloud", _backends)
+#
+# A loader returns the map kind -> factory ({"bucket": S3Bucket, ...}), each called as factory(name, link).
+# In-process runs (portable dev, portable invoke) register the provider's runtime_clients hook the same way.
+# It lives here, in a module every shim imports already, so registering adds nothing to a cold start.
+
+_loaders: dict[str, Callable[[], Mapping[str, Any]]] = {}
+
+
+def register_backends(provider: str, loader: Callable[[], Mapping[str, Any]]) -> None:
+    """Serve the runtime clients of functions run by ``provider`` with what ``loader()`` returns."""
+    _loaders[provider] = loader
+
+
+def backend_loader(provider: str) -> Callable[[], Mapping[str, Any]] | None:
+    """The loader registered for ``provider``, if any."""
+    return _loaders.get(provider)
+
+
+def registered_providers() -> list[str]:
+    return sorted(_loaders)

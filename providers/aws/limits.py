@@ -37,7 +37,6 @@ LIMITS = ProviderLimits(
         "identity": NameRule("IAM role", 64, pattern=r"^[\w+=,.@-]{1,64}$"),
         "bucket": NameRule(
             "S3 bucket", 63, pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", forbidden=_S3_FORBIDDEN,
-            globally_unique=True,
         ),
         # 80 characters, less room for the dead letter's "-dlq"
         "queue": NameRule("SQS queue", 76, pattern=r"^[A-Za-z0-9_-]{1,80}$"),

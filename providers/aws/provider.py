@@ -6,13 +6,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from portable.provider import Provider
+from portable.provider import ClientFactory, Provider
 from portable.registry import missing_sdk
 
 if TYPE_CHECKING:
     import pulumi
 
-    from portable.model import Stack
+    from portable.limits import ProviderLimits
+    from portable.model import Function, Stack
     from providers.aws.mocks import AwsCloud
 
 
@@ -34,6 +35,11 @@ class AwsProvider(Provider):
     bundle_excludes: ClassVar[tuple[str, ...]] = ("boto3", "botocore", "s3transfer")
     """Provided by the Lambda Python runtime: left out of bundles even when a requirement pulls them in."""
 
+    def limits(self) -> ProviderLimits:
+        from providers.aws.limits import LIMITS
+
+        return LIMITS
+
     def requires(self) -> None:
         missing_sdk(self.name, "pulumi", "pulumi_aws")
 
@@ -48,3 +54,18 @@ class AwsProvider(Provider):
         from providers.aws.mocks import AwsCloud
 
         return AwsCloud(region=config.get("aws:region") or "us-east-1")
+
+    def recognise(self, payload: Any) -> bool:
+        from providers.aws.invoke import recognise
+
+        return recognise(payload)
+
+    def native_events(self, payload: Any, function: Function) -> list[Any]:
+        from providers.aws.invoke import native_events
+
+        return native_events(payload)
+
+    def runtime_clients(self) -> Mapping[str, ClientFactory]:
+        from providers.aws.clients import BACKENDS
+
+        return BACKENDS

@@ -20,11 +20,21 @@ from json import loads as _loads
 from portable.runtime import UNSET as _UNSET
 from portable.runtime.context import from_xray
 from portable.runtime.dispatch import Function
+from portable.runtime.env import register_backends
 from portable.runtime.errors import EventError, HandlerFailed, MalformedEvent, UnsupportedEvent
 from portable.runtime.http import HttpRequest, HttpResponse
 from portable.runtime.multidict import Headers, MultiDict
 from portable.runtime.payload import b64encode
 from portable.runtime.urlcode import unquote, unquote_plus
+
+
+def _backends() -> Mapping[str, Any]:
+    from providers.aws.clients import BACKENDS  # the SDK loads when a function first uses a client
+
+    return BACKENDS
+
+
+register_backends("aws", _backends)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

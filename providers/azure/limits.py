@@ -18,7 +18,7 @@ LIMITS = ProviderLimits(
     architectures=("x86_64",),
     names={
         "function": NameRule(
-            "function app", 60, pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,58}[A-Za-z0-9])$", globally_unique=True
+            "function app", 60, pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,58}[A-Za-z0-9])$"
         ),
         "bucket": NameRule("blob container", 63, pattern=_STORAGE),
         # 63 characters, less room for the poison queue's "-poison"

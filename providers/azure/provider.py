@@ -6,13 +6,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from portable.provider import Provider
+from portable.provider import ClientFactory, Provider
 from portable.registry import missing_sdk
 
 if TYPE_CHECKING:
     import pulumi
 
-    from portable.model import Stack
+    from portable.limits import ProviderLimits
+    from portable.model import Function, Stack
     from providers.azure.mocks import AzureCloud
 
 
@@ -26,6 +27,11 @@ class AzureProvider(Provider):
 
     build_packages: bool = True
     """Build each function's package (tests of the deploy side turn it off)."""
+
+    def limits(self) -> ProviderLimits:
+        from providers.azure.limits import LIMITS
+
+        return LIMITS
 
     def requires(self) -> None:
         missing_sdk(self.name, "pulumi", "pulumi_azure_native")
@@ -42,3 +48,18 @@ class AzureProvider(Provider):
         from providers.azure.mocks import AzureCloud
 
         return AzureCloud(location=config.get("azure-native:location") or "westeurope")
+
+    def recognise(self, payload: Any) -> bool:
+        from providers.azure.invoke import recognise
+
+        return recognise(payload)
+
+    def native_events(self, payload: Any, function: Function) -> list[Any]:
+        from providers.azure.invoke import native_events
+
+        return native_events(payload, next((name for name, *_ in function.schedules()), function.name))
+
+    def runtime_clients(self) -> Mapping[str, ClientFactory]:
+        from providers.azure.clients import BACKENDS
+
+        return BACKENDS

@@ -18,10 +18,20 @@ import os
 
 from portable.runtime import env
 from portable.runtime.dispatch import Function
+from portable.runtime.env import register_backends
 from portable.runtime.errors import ConfigError, EventError, MalformedEvent, UnsupportedEvent
 from portable.runtime.http import HttpRequest, HttpResponse
 from portable.runtime.urlcode import unquote
 from providers.azure.contract import BLOB_CREATED, BLOB_DELETED, decode_queue_message
+
+
+def _backends() -> Mapping[str, Any]:
+    from providers.azure.clients import BACKENDS  # the SDK loads when a function first uses a client
+
+    return BACKENDS
+
+
+register_backends("azure", _backends)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

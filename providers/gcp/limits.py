@@ -27,7 +27,7 @@ LIMITS = ProviderLimits(
         "identity": NameRule("service account", 30, pattern=r"^[a-z](?:[a-z0-9-]{0,28}[a-z0-9])$"),
         "bucket": NameRule(
             "Cloud Storage bucket", 63, pattern=r"^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$",
-            forbidden=(_NOT_GOOG, (r"google|g00gle", "it may not contain 'google'")), globally_unique=True,
+            forbidden=(_NOT_GOOG, (r"google|g00gle", "it may not contain 'google'")),
         ),
         # 255 characters, less room for the dead letter's "-dead-letter"
         "queue": NameRule("Pub/Sub topic", 243, pattern=_PUBSUB, forbidden=(_NOT_GOOG,)),

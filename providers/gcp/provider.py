@@ -6,13 +6,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from portable.provider import Provider
+from portable.provider import ClientFactory, Provider
 from portable.registry import missing_sdk
 
 if TYPE_CHECKING:
     import pulumi
 
-    from portable.model import Stack
+    from portable.limits import ProviderLimits
+    from portable.model import Function, Stack
     from providers.gcp.deploy.code import Packager
     from providers.gcp.mocks import GcpCloud
 
@@ -28,6 +29,11 @@ class GcpProvider(Provider):
     packager: ClassVar[Packager | None] = None
     """Replaces the code bundler (e.g. ``providers.gcp.deploy.code.placeholder``: nothing is built)."""
 
+    def limits(self) -> ProviderLimits:
+        from providers.gcp.limits import LIMITS
+
+        return LIMITS
+
     def requires(self) -> None:
         missing_sdk(self.name, "pulumi", "pulumi_gcp", "pulumi_random")
 
@@ -42,3 +48,18 @@ class GcpProvider(Provider):
 
         return GcpCloud(project=config.get("gcp:project") or "portable-plan",
                         region=config.get("gcp:region") or "europe-west1")
+
+    def recognise(self, payload: Any) -> bool:
+        from providers.gcp.invoke import recognise
+
+        return recognise(payload)
+
+    def native_events(self, payload: Any, function: Function) -> list[Any]:
+        from providers.gcp.invoke import native_events
+
+        return native_events(payload)
+
+    def runtime_clients(self) -> Mapping[str, ClientFactory]:
+        from providers.gcp.clients import BACKENDS
+
+        return BACKENDS

@@ -15,11 +15,21 @@ import json
 
 from portable.runtime.context import from_cloud_trace
 from portable.runtime.dispatch import Function
+from portable.runtime.env import register_backends
 from portable.runtime.errors import EventError, MalformedEvent, UnsupportedEvent
 from portable.runtime.http import HttpRequest, HttpResponse
 from portable.runtime.multidict import Headers
 from portable.runtime.payload import b64decode
 from providers.gcp.contract import EVENT_KINDS, EVENT_PREFIX, EVENT_TOKEN_ENV
+
+
+def _backends() -> Mapping[str, Any]:
+    from providers.gcp.clients import BACKENDS  # the SDK loads when a function first uses a client
+
+    return BACKENDS
+
+
+register_backends("gcp", _backends)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

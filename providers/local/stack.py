@@ -105,6 +105,7 @@ class LocalStack:
             return
         self._entered = True
         clear_cache()
+        env.register_backends("local", _local_backends)
         for folder in reversed(self.sources):
             if str(folder) not in sys.path:
                 sys.path.insert(0, str(folder))
@@ -335,3 +336,9 @@ class LocalStack:
             return HttpResponse.json({"schedule": name, "outcome": "ok"})
         return HttpResponse.json({"error": f"no local endpoint {request.path}",
                                   "endpoints": ["GET /_portable/health", "POST /_portable/schedules/<name>"]}, 404)
+
+
+def _local_backends() -> Mapping[str, Any]:
+    from providers.local.clients import BACKENDS
+
+    return BACKENDS

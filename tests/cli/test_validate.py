@@ -135,3 +135,17 @@ def test_help() -> None:
     result = CliRunner().invoke(app, ["validate", "--help"])
     assert result.exit_code == 0
     assert "--provider" in result.stdout and "--no-sources" in result.stdout
+
+
+@pytest.mark.parametrize("provider", [None, "aws"])
+def test_an_options_key_that_names_no_provider_is_refused(tmp_path: Path, provider: str | None) -> None:
+    """The model takes any options key; validating (and checking for a provider) refuses unknown names."""
+    stack = tmp_path / "stack.yaml"
+    stack.write_text("name: shop\nbuckets:\n  - name: receipts\n    options:\n      ibm: {storage_class: cold}\n")
+    result = _run(str(stack), "--no-sources", *(["-p", provider] if provider else []))
+    assert result.exit_code == 1
+    subject = "Stack 'shop' on AWS Lambda" if provider else "Stack 'shop'"
+    assert result.stderr.splitlines()[:2] == [
+        f"Error: {subject} has 1 problem:",
+        "  - Bucket 'receipts': options has an unknown key 'ibm'; use 'aws', 'azure', 'gcp' or 'local'",
+    ]

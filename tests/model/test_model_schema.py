@@ -30,7 +30,7 @@ def test_a_dumped_stack_is_valid(schema: dict[str, Any], orders_stack: Stack) ->
 
 @pytest.mark.parametrize("case", [
     "unknown_field_function", "stack_name_with_space", "name_double_hyphen", "memory_too_low",
-    "trigger_unknown_kind", "http_unknown_method", "options_unknown_provider", "document_is_a_list",
+    "trigger_unknown_kind", "http_unknown_method", "document_is_a_list",
 ])
 def test_an_invalid_stack_is_rejected(schema: dict[str, Any], case: str) -> None:
     data = yaml.safe_load((Path(__file__).parent / "invalid" / f"{case}.yaml").read_text())

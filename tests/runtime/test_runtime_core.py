@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import sys
-import types
 from typing import Any
 
 import pytest
@@ -204,9 +202,8 @@ class _Recorder:
 
 
 def test_clients_check_links_and_propagate_the_trace(monkeypatch: pytest.MonkeyPatch) -> None:
-    module = types.ModuleType("providers.testcloud.clients")
-    module.BACKENDS = {"queue": _Recorder, "bucket": _Recorder}  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "providers.testcloud.clients", module)
+    monkeypatch.setattr(env, "_loaders", {})
+    env.register_backends("testcloud", lambda: {"queue": _Recorder, "bucket": _Recorder})
     clear_cache()
     links = {"jobs": {"kind": "queue", "access": "send", "id": "q"},
              "orders": {"kind": "table", "access": "read_write", "id": "t"},
@@ -239,4 +236,19 @@ def test_clients_check_links_and_propagate_the_trace(monkeypatch: pytest.MonkeyP
         "'orders' (table, read_write), 'receipts' (bucket, read). Add jobs.read_write() to its links.",
     ]
     assert results["get"] == b"data"
+    clear_cache()
+
+
+def test_a_provider_without_registered_clients_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(env, "_loaders", {})
+    env.register_backends("testcloud", dict)
+    clear_cache()
+    links = json.dumps({"jobs": {"kind": "queue", "access": "send", "id": "q"}})
+    with env.configured({env.PROVIDER: "othercloud", env.FUNCTION: "api", env.LINKS: links}), \
+            pytest.raises(ConfigError) as caught:
+        queue("jobs")
+    assert str(caught.value) == (
+        "No runtime clients are registered for provider 'othercloud' (PORTABLE_PROVIDER); registered: 'testcloud'. "
+        "A provider's shim registers them with portable.runtime.env.register_backends."
+    )
     clear_cache()

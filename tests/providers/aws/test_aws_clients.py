@@ -13,6 +13,7 @@ from portable.runtime import bucket, env, queue, secret, table, topic
 from portable.runtime.clients import clear_cache
 from portable.runtime.errors import BadKey, ConfigError, ItemExists
 from providers.aws import clients
+from providers.aws import runtime as _shim  # noqa: F401  (importing the shim registers its runtime clients)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import pytest
 
 from portable.runtime import BadKey, ItemExists, env
 from providers.azure import clients
+from providers.azure import runtime as _shim  # noqa: F401  (importing the shim registers its runtime clients)
 from providers.azure.clients import decode_queue_message, encode_queue_message
 from providers.azure.table_client import escape_key
 

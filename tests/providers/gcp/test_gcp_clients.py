@@ -10,6 +10,7 @@ import pytest
 
 from portable.runtime import BadKey, ItemExists
 from portable.runtime.errors import ConfigError
+from providers.gcp import runtime as _shim  # noqa: F401  (importing the shim registers its runtime clients)
 from providers.gcp.clients import (
     BACKENDS,
     FirestoreTable,
