@@ -76,6 +76,7 @@ def dev(
 
     view = DevConsole(local, console, stop)
     local.feed.subscribe(view.on_invocation)
+    local.feed.subscribe_dead_letters(view.on_dead_letter)
     try:
         view.run()
     finally:

@@ -21,6 +21,7 @@ from rich.text import Text
 from portable.model import ObjectTrigger
 from providers.local.contract import ADMIN_PREFIX
 from providers.local.feed import Invocation
+from providers.local.queues import DeadLetter
 from providers.local.scheduler import next_time
 
 if TYPE_CHECKING:
@@ -69,6 +70,12 @@ def sample_curls(local: LocalStack, base_url: str) -> list[str]:
     return curls
 
 
+def dead_letter_notice(letter: DeadLetter) -> str:
+    """The console line for a message that went to the dead letters."""
+    return (f"✗ dead-lettered: queue {letter.queue}, message {letter.id}, received {letter.receives} times, "
+            f"last error: {letter.error}. See `portable dead-letters TARGET {letter.queue}`")
+
+
 class DevConsole:
     """Shows invocations of ``local`` on ``console`` and runs typed commands until ``stop`` is set."""
 
@@ -91,6 +98,9 @@ class DevConsole:
                 highlight=False,
             )
         self._changed.set()
+
+    def on_dead_letter(self, letter: DeadLetter) -> None:
+        self.console.print(dead_letter_notice(letter), highlight=False, markup=False, soft_wrap=True)
 
     def table(self) -> Table:
         table = Table(

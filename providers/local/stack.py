@@ -93,6 +93,8 @@ class LocalStack:
         self._closed = False
         self._saved_environ: dict[str, str | None] = {}
         self._entered = False
+        self._engine_queues = {s.queue for s in self.subscriptions}
+        self.state.queues.on_dead_letter(self._dead_lettered)
         self._enter()
 
     # -- lifecycle --
@@ -176,6 +178,7 @@ class LocalStack:
         self.stop()
         if not self._closed:
             self._closed = True
+            self.state.queues.forget_listener(self._dead_lettered)
             self.state.release()
 
     def __enter__(self) -> LocalStack:
@@ -295,6 +298,10 @@ class LocalStack:
                     worked = True
             if not worked:
                 time.sleep(0.01)
+
+    def _dead_lettered(self, letter: DeadLetter) -> None:
+        if letter.queue in self._engine_queues:
+            self.feed.dead_lettered(letter)
 
     # -- looking at the state --
 
