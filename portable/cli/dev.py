@@ -34,9 +34,8 @@ def dev(
              "log_level, at least info).", show_default=False)] = None,
 ) -> None:
     """Run the stack locally: HTTP routes, queues, topics, bucket events, schedules, tables and secrets."""
-    from providers.local.config import missing_secrets
-    from providers.local.console import DevConsole, banner, sample_curls
-    from providers.local.contract import SECRETS_FILE, STATE_DIR, secret_env
+    from providers.local.console import DevConsole, banner, sample_curls, startup_warnings
+    from providers.local.contract import STATE_DIR
     from providers.local.stack import LocalStack
     from providers.local.state import State
 
@@ -66,9 +65,8 @@ def dev(
     console.print("Try:")
     for curl in sample_curls(local, url):
         console.print(f"  {curl}", markup=False, soft_wrap=True)
-    for name in missing_secrets(stack, root):
-        warn(f"secret {name!r} has no local value; functions reading it wait until it is set. "
-             f"Set it with `export {secret_env(name)}=...` or add that line to {root / SECRETS_FILE}")
+    for warning in startup_warnings(local, host):
+        warn(warning)
     if reload:
         console.print("Reloading handler code on change in " + ", ".join(str(s) for s in local.sources), soft_wrap=True)
     if log_file is not None:

@@ -60,7 +60,9 @@ class BucketStore:
         tmp_dir = self.root / TMP
         tmp_dir.mkdir(parents=True, exist_ok=True)
         tmp = tmp_dir / f"{os.getpid()}-{os.urandom(8).hex()}"
-        tmp.write_bytes(data)
+        descriptor = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             if path.is_dir():
@@ -103,7 +105,8 @@ class BucketStore:
         return True
 
     def list(self, bucket: str, prefix: str = "") -> list[str]:
-        """Keys starting with ``prefix``, sorted."""
+        """Keys starting with ``prefix``, sorted (a prefix is checked like a key: it stays in the bucket)."""
+        check_prefix(bucket, prefix)
         top = self.folder(bucket)
         # Walk only the folder the prefix is sure to be in.
         start = top.joinpath(*prefix.split("/")[:-1]) if "/" in prefix else top
@@ -133,4 +136,25 @@ def check_key(bucket: str, key: str) -> None:
         raise BadObjectKey(
             f"bucket {bucket!r}: key {key!r} has an empty, '.' or '..' segment "
             "(no leading, trailing or double '/'); use keys like 'receipts/2024/1.json'"
+        )
+
+
+def check_prefix(bucket: str, prefix: str) -> None:
+    """Raise ``BadObjectKey`` unless ``prefix`` is the start of a key: its folders valid key segments.
+
+    >>> check_prefix("receipts", "r/2024/"), check_prefix("receipts", "r/20")
+    (None, None)
+    >>> check_prefix("receipts", "../tables")
+    Traceback (most recent call last):
+    ...
+    providers.local.buckets.BadObjectKey: bucket 'receipts': prefix '../tables' has an empty, '.' or '..' segment before its last '/'; use prefixes like 'receipts/2024/'
+    """
+    if not isinstance(prefix, str):
+        raise BadObjectKey(f"bucket {bucket!r}: a prefix must be a string, not {prefix!r}")
+    if "\0" in prefix or "\\" in prefix:
+        raise BadObjectKey(f"bucket {bucket!r}: prefix {prefix!r} contains a NUL or a backslash")
+    if any(segment in ("", ".", "..") for segment in prefix.split("/")[:-1]):
+        raise BadObjectKey(
+            f"bucket {bucket!r}: prefix {prefix!r} has an empty, '.' or '..' segment before its last '/'; "
+            "use prefixes like 'receipts/2024/'"
         )

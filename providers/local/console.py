@@ -27,6 +27,7 @@ from providers.local.scheduler import next_time
 if TYPE_CHECKING:
     from providers.local.stack import LocalStack
 
+PRIVATE_MARK = "(private: not authenticated locally)"
 HELP = "Commands: run <schedule> (run a schedule now), reload (reload handler code), help, quit"
 
 
@@ -36,7 +37,8 @@ def banner(local: LocalStack, base_url: str) -> list[str]:
     lines = []
     for function in stack.functions:
         for t in function.http_triggers:
-            lines.append(f"  [bold]{t.method:<6}[/] {base_url}{t.path}  [dim]-> {function.name}[/]")
+            private = "" if t.public else f"  [yellow]{PRIVATE_MARK}[/]"
+            lines.append(f"  [bold]{t.method:<6}[/] {base_url}{t.path}  [dim]-> {function.name}[/]{private}")
     for sub in local.subscriptions:
         what = {"queue": "queue", "topic": "topic", "object": "bucket"}[sub.kind]
         detail = ""
@@ -53,6 +55,28 @@ def banner(local: LocalStack, base_url: str) -> list[str]:
             f"next {upcoming:%Y-%m-%d %H:%M %Z})  [dim]-> {entry.function}[/]"
         )
     return lines
+
+
+def startup_warnings(local: LocalStack, host: str) -> list[str]:
+    """What ``portable dev`` warns about as it starts: missing and loosely kept secrets, a server that
+    other machines can reach."""
+    from providers.local.config import missing_secrets
+    from providers.local.contract import SECRETS_FILE, secret_env
+    from providers.local.guard import is_loopback
+    from providers.local.project import loose_secrets_warning
+
+    found = [
+        f"secret {name!r} has no local value; functions reading it wait until it is set. "
+        f"Set it with `export {secret_env(name)}=...` or add that line to {local.root / SECRETS_FILE}"
+        for name in missing_secrets(local.stack, local.root)
+    ]
+    loose = loose_secrets_warning(local.root)
+    if loose is not None:
+        found.append(loose)
+    if not is_loopback(host):
+        found.append(f"listening on {host}: other machines can reach this server, and private routes and the "
+                     f"admin endpoints are not authenticated locally")
+    return found
 
 
 def sample_curls(local: LocalStack, base_url: str) -> list[str]:

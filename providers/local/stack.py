@@ -36,6 +36,7 @@ from portable.runtime.objects import ObjectEvent
 from portable.runtime.routes import Router
 from portable.runtime.schedule import ScheduleEvent
 from providers.local import config as deploy
+from providers.local import guard, project
 from providers.local.consumers import Consumer
 from providers.local.contract import ADMIN_PREFIX, STATE_DIR
 from providers.local.feed import InvocationFeed
@@ -75,6 +76,7 @@ class LocalStack:
         self.feed = InvocationFeed(log_stream)
         self.backoff = backoff or Backoff()
         self.poll_interval = poll_interval
+        project.prepare(self.root, self.state_dir)
         self.state = State.acquire(self.state_dir)
         self.subscriptions = deploy.subscriptions(stack)
         self.schedules = [Entry(name, f.name, s) for f in stack.functions for name, s in f.schedules()]
@@ -323,6 +325,9 @@ class LocalStack:
             yield
 
     def _admin(self, request: HttpRequest) -> HttpResponse:
+        refused = guard.refusal(request.method, request.headers, self._server.host if self._server else "127.0.0.1")
+        if refused is not None:
+            return HttpResponse.json({"error": refused}, 403)
         path = request.path[len(ADMIN_PREFIX):].strip("/")
         if path == "health":
             return HttpResponse.json({"stack": self.stack.name, "functions": [f.name for f in self.stack.functions]})
