@@ -125,7 +125,7 @@ class LocalStack:
         self._enter()
         if consumers:
             for subscription in self.subscriptions:
-                consumer = Consumer(subscription, self.state.queues, self.function, self.backoff, self.poll_interval)
+                consumer = self._consumer(subscription, self.poll_interval)
                 consumer.start()
                 self._consumers.append(consumer)
         if schedules:
@@ -214,6 +214,11 @@ class LocalStack:
                     self._functions[name] = function
         return function
 
+    def _consumer(self, subscription: deploy.Subscription, poll_interval: float = 0.25) -> Consumer:
+        model = self.stack.get_function(subscription.function)
+        return Consumer(subscription, self.state.queues, self.function, self.backoff, poll_interval,
+                        timeout=float(model.timeout) if model is not None else None, log=self.feed.write)
+
     def config(self, function: str) -> Mapping[str, str]:
         """The PORTABLE_* configuration ``function`` runs with."""
         self.function(function)
@@ -284,7 +289,7 @@ class LocalStack:
         queues = [s.queue for s in self.subscriptions]
         deadline = time.monotonic() + timeout
         inline = [] if self._consumers else [
-            Consumer(s, self.state.queues, self.function, self.backoff) for s in self.subscriptions
+            self._consumer(s) for s in self.subscriptions
         ]
         while self.state.queues.pending(queues):
             if time.monotonic() > deadline:

@@ -1,0 +1,116 @@
+"""The same semantics as the clouds: the visibility timeout rule, enforced function timeouts, no catch-up
+of missed schedules, an object write and its event as one durable step, functions' modules isolated."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from portable.model import Schedule, Stack
+from providers.local import config, scheduler
+from tests.providers.local.conftest import Project
+
+SLOW = """
+import json, os, time
+
+def handle(message):
+    with open(os.environ["SEM_RECORD"], "a") as f:
+        f.write(json.dumps({"start": message.delivery_attempt}) + "\\n")
+    if message.delivery_attempt <= int(os.environ.get("SEM_SLOW_ATTEMPTS", "99")):
+        time.sleep(float(os.environ["SEM_SLEEP"]))
+    with open(os.environ["SEM_RECORD"], "a") as f:
+        f.write(json.dumps({"end": message.delivery_attempt}) + "\\n")
+"""
+
+
+@pytest.fixture
+def record(project: Project, monkeypatch: pytest.MonkeyPatch) -> Path:
+    project.write("slow", SLOW)
+    path = project.root / "record.jsonl"
+    monkeypatch.setenv("SEM_RECORD", str(path))
+    return path
+
+
+def _read(path: Path) -> list[dict[str, int]]:
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def _wait(condition, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting"
+        time.sleep(0.02)
+
+
+def test_the_visibility_timeout_is_six_times_the_consumers_timeout_as_on_the_clouds(
+    project: Project, record: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SEM_SLEEP", "1.6")
+    stack = Stack("sem")
+    jobs = stack.queue("jobs", visibility_timeout=1)
+    stack.function("worker", handler="slow:handle", source="src", timeout=2,
+                   triggers=[jobs.trigger(batch_size=1, max_concurrency=2)])
+    [subscription] = config.subscriptions(stack)
+    assert subscription.visibility_timeout == stack.visibility_timeout("jobs") == 12
+    local = project.local(stack).start()
+    local.state.queues.send("jobs", b"slow")
+    _wait(lambda: {"end": 1} in _read(record))
+    local.drain(timeout=10)
+    time.sleep(0.3)  # a redelivery after the queue's raw 1 s would have started by now
+    assert _read(record) == [{"start": 1}, {"end": 1}]  # once: not again in parallel, not dead-lettered
+    assert local.dead_letters("jobs") == []
+
+
+def test_a_handler_past_the_functions_timeout_fails_and_its_message_is_retried(
+    project: Project, record: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SEM_SLEEP", "2.5")
+    monkeypatch.setenv("SEM_SLOW_ATTEMPTS", "1")
+    stack = Stack("sem")
+    jobs = stack.queue("jobs")
+    stack.function("worker", handler="slow:handle", source="src", timeout=1,
+                   triggers=[jobs.trigger(batch_size=1, max_concurrency=1)])
+    local = project.local(stack, log_stream=io.StringIO()).start()
+    message_id = local.state.queues.send("jobs", b"late once")
+    _wait(lambda: {"end": 2} in _read(record))  # the retry ran while the first attempt still slept
+    assert _read(record) == [{"start": 1}, {"start": 2}, {"end": 2}]
+    [timeout] = local.feed.find(outcome="timeout")
+    assert (timeout.function, timeout.trigger, timeout.fields["message_id"]) == ("worker", "queue", message_id)
+    assert timeout.fields["error"] == "FunctionTimeout: function 'worker' did not finish within 1 s"
+    _wait(lambda: {"end": 1} in _read(record))
+    local.drain(timeout=5)
+    assert local.state.queues.depth("jobs") == 0 and local.dead_letters("jobs") == []
+
+
+def test_a_handler_always_past_its_timeout_ends_in_the_dead_letters(
+    project: Project, record: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SEM_SLEEP", "1.5")
+    stack = Stack("sem")
+    jobs = stack.queue("jobs", dead_letter_after=2)
+    stack.function("worker", handler="slow:handle", source="src", timeout=1,
+                   triggers=[jobs.trigger(batch_size=1, max_concurrency=1)])
+    local = project.local(stack).start()
+    local.state.queues.send("jobs", b"always late")
+    _wait(lambda: local.dead_letters("jobs") != [])
+    [dead] = local.dead_letters("jobs")
+    assert (dead.receives, dead.error) == (2, "FunctionTimeout: function 'worker' did not finish within 1 s")
+
+
+def test_missed_schedules_are_not_made_up_as_on_the_clouds() -> None:
+    fired: list[datetime] = []
+    every_minute = scheduler.Entry("tick", "f", Schedule.every(1, "minutes"))
+    started = datetime.now(UTC)
+    runner = scheduler.Scheduler([every_minute], lambda entry, due: fired.append(due))
+    runner.start()  # dozens of runs were "missed" before this start: none is made up
+    try:
+        time.sleep(0.3)
+    finally:
+        runner.stop()
+    assert fired == []
+    assert started < runner.upcoming["tick"] <= started + timedelta(minutes=1)
