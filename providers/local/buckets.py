@@ -45,6 +45,15 @@ class ObjectInfo:
     etag: str
 
 
+@dataclass(frozen=True, slots=True)
+class Staged:
+    """An object written to ``tmp``, to be moved to ``path``."""
+
+    tmp: Path
+    path: Path
+    info: ObjectInfo
+
+
 class BucketStore:
     """Every bucket of one stack, as folders under ``root``."""
 
@@ -56,6 +65,12 @@ class BucketStore:
 
     def put(self, bucket: str, key: str, data: bytes) -> ObjectInfo:
         """Write ``data`` at ``key`` (replacing it); readers never see a half-written object."""
+        staged = self.stage(bucket, key, data)
+        self.commit(staged)
+        return staged.info
+
+    def stage(self, bucket: str, key: str, data: bytes) -> Staged:
+        """Write ``data`` beside the buckets, ready to be moved to ``key`` by :meth:`commit`."""
         path = self._path(bucket, key)
         tmp_dir = self.root / TMP
         tmp_dir.mkdir(parents=True, exist_ok=True)
@@ -67,15 +82,30 @@ class BucketStore:
             path.parent.mkdir(parents=True, exist_ok=True)
             if path.is_dir():
                 raise BadObjectKey(f"bucket {bucket!r}: key {key!r} is already a prefix of other keys")
-            os.replace(tmp, path)
         except (NotADirectoryError, FileExistsError):
+            tmp.unlink(missing_ok=True)
             raise BadObjectKey(
                 f"bucket {bucket!r}: key {key!r} runs through an existing object; "
                 "a local bucket cannot hold both 'a' and 'a/b'"
             ) from None
-        finally:
+        except BadObjectKey:
             tmp.unlink(missing_ok=True)
-        return ObjectInfo(key, len(data), hashlib.md5(data, usedforsecurity=False).hexdigest())
+            raise
+        return Staged(tmp, path, ObjectInfo(key, len(data), hashlib.md5(data, usedforsecurity=False).hexdigest()))
+
+    def commit(self, staged: Staged) -> None:
+        """Move a staged object in place (replacing the object there)."""
+        try:
+            os.replace(staged.tmp, staged.path)
+        except FileNotFoundError:
+            if staged.tmp.exists():  # the folder went away meanwhile
+                staged.path.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staged.tmp, staged.path)
+            # else: moved already, by a recovery (see providers.local.objects)
+
+    def path(self, bucket: str, key: str) -> Path:
+        """The file of ``key`` (checked)."""
+        return self._path(bucket, key)
 
     def get(self, bucket: str, key: str) -> bytes:
         """The object's bytes; ``NoSuchKey`` if there is none."""
@@ -89,14 +119,16 @@ class BucketStore:
 
     def delete(self, bucket: str, key: str) -> bool:
         """Delete the object; True if it existed. Folders left empty are removed."""
-        path = self._path(bucket, key)
+        return self.remove(self._path(bucket, key))
+
+    def remove(self, path: Path) -> bool:
+        """Delete an object's file (see :meth:`path`) and the folders it leaves empty; True if it existed."""
         try:
             path.unlink()
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             return False
-        top = self.folder(bucket)
         parent = path.parent
-        while parent != top:
+        while parent != self.root and parent.parent != self.root:  # up to, not including, the bucket folder
             try:
                 parent.rmdir()
             except OSError:

@@ -56,7 +56,17 @@ CREATE TABLE IF NOT EXISTS dead_letters (
     died_at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS dead_letters_queue ON dead_letters (queue, seq);
+CREATE TABLE IF NOT EXISTS object_writes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    staged TEXT,
+    target TEXT NOT NULL,
+    events TEXT NOT NULL,
+    at REAL NOT NULL
+);
 """
+
+HELD = 1e12
+"""The ``visible_at`` of a message held back until the object write it announces is done."""
 
 _TO_DEAD = (
     "INSERT INTO dead_letters (id, queue, body, attributes, sent_at, receives, error, died_at) "
@@ -145,6 +155,55 @@ class QueueStore:
             )
         self._notify()
         return message_id
+
+    def hold(self, queues: Sequence[str], body: bytes, attributes: dict[str, str] | None, *,
+             staged: str | None, target: str) -> int:
+        """Journal an object write (``staged`` file to move to ``target``, or None to delete ``target``)
+        with the events that announce it, held back, in one transaction; returns the journal id for
+        :meth:`release_held`. See :mod:`providers.local.objects`."""
+        message_id = os.urandom(16).hex()
+        now = time.time()
+        encoded = json.dumps(attributes or {}, separators=(",", ":"))
+        with self._db.transaction() as db:
+            seqs = [
+                db.execute(
+                    "INSERT INTO messages (id, queue, body, attributes, sent_at, visible_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (message_id, queue, body, encoded, now, HELD),
+                ).lastrowid
+                for queue in queues
+            ]
+            journal = db.execute(
+                "INSERT INTO object_writes (staged, target, events, at) VALUES (?, ?, ?, ?)",
+                (staged, target, json.dumps(seqs), now),
+            ).lastrowid
+        return int(journal or 0)
+
+    def release_held(self, journal: int) -> None:
+        """The journaled write is done: its events become visible, the journal entry goes."""
+        with self._db.transaction() as db:
+            row = db.execute("SELECT events FROM object_writes WHERE id = ?", (journal,)).fetchone()
+            if row is None:
+                return  # released already (by a recovery)
+            seqs = json.loads(row[0])
+            db.executemany("UPDATE messages SET visible_at = ? WHERE seq = ? AND visible_at = ?",
+                           [(time.time(), seq, HELD) for seq in seqs])
+            db.execute("DELETE FROM object_writes WHERE id = ?", (journal,))
+        self._notify()
+
+    def drop_held(self, journal: int) -> None:
+        """The journaled write failed before it was done: forget it and its events."""
+        with self._db.transaction() as db:
+            row = db.execute("SELECT events FROM object_writes WHERE id = ?", (journal,)).fetchone()
+            if row is not None:
+                db.executemany("DELETE FROM messages WHERE seq = ? AND visible_at = ?",
+                               [(seq, HELD) for seq in json.loads(row[0])])
+                db.execute("DELETE FROM object_writes WHERE id = ?", (journal,))
+
+    def journal(self, older_than: float = 0.0) -> list[tuple[int, str | None, str]]:
+        """Journaled object writes begun more than ``older_than`` seconds ago: (id, staged, target)."""
+        rows = self._db.all("SELECT id, staged, target FROM object_writes WHERE at <= ? ORDER BY id",
+                            (time.time() - older_than,))
+        return [(int(r[0]), r[1], str(r[2])) for r in rows]
 
     def _notify(self) -> None:
         with self.changed:

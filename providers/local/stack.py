@@ -36,7 +36,7 @@ from portable.runtime.objects import ObjectEvent
 from portable.runtime.routes import Router
 from portable.runtime.schedule import ScheduleEvent
 from providers.local import config as deploy
-from providers.local import guard, project
+from providers.local import guard, objects, project
 from providers.local.consumers import Consumer
 from providers.local.contract import ADMIN_PREFIX, STATE_DIR
 from providers.local.feed import InvocationFeed
@@ -78,6 +78,7 @@ class LocalStack:
         self.poll_interval = poll_interval
         project.prepare(self.root, self.state_dir)
         self.state = State.acquire(self.state_dir)
+        objects.recover(self.state)
         self.subscriptions = deploy.subscriptions(stack)
         self.schedules = [Entry(name, f.name, s) for f in stack.functions for name, s in f.schedules()]
         self.sources = sorted({(self.root / f.source).resolve() for f in stack.functions})

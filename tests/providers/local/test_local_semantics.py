@@ -114,3 +114,68 @@ def test_missed_schedules_are_not_made_up_as_on_the_clouds() -> None:
         runner.stop()
     assert fired == []
     assert started < runner.upcoming["tick"] <= started + timedelta(minutes=1)
+
+
+CRASHING_WRITER = """
+import os, sys
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from portable.runtime import bucket
+from providers.local.stack import LocalStack
+from tests.providers.local.test_local_semantics import object_stack
+
+real_replace = os.replace
+
+def crash(src, dst):
+    if {after_move!r}:
+        real_replace(src, dst)
+    os._exit(9)  # the process dies between the object write and its event, or just before the move
+
+local = LocalStack(object_stack(), Path({project!r}), Path({state!r}), log_stream=None)
+with local.admin():
+    os.replace = crash
+    bucket("files").put("in/report.txt", b"quarterly")
+"""
+
+INDEXER = """
+import os
+
+def index(event):
+    with open(os.environ["SEM_RECORD"], "a") as f:
+        f.write(f"{event.action} {event.key} {event.size}\\n")
+"""
+
+
+def object_stack() -> Stack:
+    stack = Stack("sem")
+    files = stack.bucket("files")
+    stack.function("indexer", handler="indexer:index", source="src", triggers=[files.on_created(prefix="in/")])
+    return stack
+
+
+@pytest.mark.parametrize("after_move", [True, False], ids=["crash-after-the-move", "crash-before-the-move"])
+def test_an_object_write_and_its_event_survive_a_crash_together(
+    project: Project, monkeypatch: pytest.MonkeyPatch, after_move: bool
+) -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[3]
+    project.write("indexer", INDEXER)
+    record = project.root / "record.txt"
+    monkeypatch.setenv("SEM_RECORD", str(record))
+    state = project.root / "state"
+    child = subprocess.run(
+        [sys.executable, "-c", CRASHING_WRITER.format(root=str(root), project=str(project.root), state=str(state),
+                                                        after_move=after_move)],
+        cwd=root, capture_output=True, text=True, timeout=60,
+    )
+    assert child.returncode == 9, child.stderr
+    local = project.local(object_stack())  # opening the state again finishes the journaled write
+    local.drain(timeout=10)
+    with local.admin():
+        from portable.runtime import bucket
+
+        assert bucket("files").get("in/report.txt") == b"quarterly"
+    assert record.read_text() == "created in/report.txt 9\n"
+    assert not list((state / "buckets" / ".tmp").iterdir())
