@@ -40,6 +40,7 @@ from providers.local import guard, objects, project
 from providers.local.consumers import Consumer
 from providers.local.contract import ADMIN_PREFIX, STATE_DIR
 from providers.local.feed import InvocationFeed
+from providers.local.isolation import IsolatedFunction, ModuleSpaces
 from providers.local.queues import Backoff, DeadLetter
 from providers.local.reloader import Watcher, forget_modules
 from providers.local.scheduler import Entry, Scheduler
@@ -87,6 +88,7 @@ class LocalStack:
         self._router = Router(r[2] for r in routes)
         self._route_owner = {r[0]: r[1] for r in routes}
         self._functions: dict[str, Function] = {}
+        self._spaces = ModuleSpaces(self.sources)
         self._lock = threading.Lock()
         self._consumers: list[Consumer] = []
         self._scheduler: Scheduler | None = None
@@ -174,6 +176,7 @@ class LocalStack:
                     os.environ[name] = value
             self._saved_environ.clear()
             forget_modules(self.sources)
+            self._spaces.clear()
             clear_cache()
 
     def close(self) -> None:
@@ -210,8 +213,13 @@ class LocalStack:
                     if model is None:
                         known = ", ".join(repr(f.name) for f in self.stack.functions) or "none"
                         raise PortableError(f"Stack {self.stack.name!r} has no function {name!r}. Functions: {known}.")
-                    function = Function(name, model.handler, timeout=model.timeout, config=self._configs[name],
-                                        log_stream=self.feed)  # type: ignore[arg-type]
+                    options: dict[str, Any] = {"timeout": model.timeout, "config": self._configs[name],
+                                               "log_stream": self.feed}
+                    if len(self.sources) > 1:  # same-named modules of different folders must not collide
+                        function = IsolatedFunction(name, model.handler, spaces=self._spaces,
+                                                    source=(self.root / model.source).resolve(), **options)
+                    else:
+                        function = Function(name, model.handler, **options)
                     self._functions[name] = function
         return function
 
@@ -229,6 +237,7 @@ class LocalStack:
         """Re-import handler code on the next invocation of each function (the next one is a cold start)."""
         with self._lock:
             forget_modules(self.sources)
+            self._spaces.clear()
             self._functions = {}
         import importlib
 

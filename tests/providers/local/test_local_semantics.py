@@ -179,3 +179,21 @@ def test_an_object_write_and_its_event_survive_a_crash_together(
         assert bucket("files").get("in/report.txt") == b"quarterly"
     assert record.read_text() == "created in/report.txt 9\n"
     assert not list((state / "buckets" / ".tmp").iterdir())
+
+
+def test_functions_whose_folders_hold_modules_of_the_same_name_each_get_their_own(project: Project) -> None:
+    for folder in ("billing", "shipping"):
+        project.write(f"{folder}/handlers", "import helpers\n\ndef handle(request):\n    return helpers.WHO\n")
+        project.write(f"{folder}/helpers", f"WHO = {folder!r}\n")
+    stack = Stack("sem")
+    from portable.model import Http
+
+    stack.function("billing", handler="handlers:handle", source="src/billing", triggers=[Http("GET", "/billing")])
+    stack.function("shipping", handler="handlers:handle", source="src/shipping", triggers=[Http("GET", "/shipping")])
+    local = project.local(stack)
+    for _ in range(2):
+        assert local.http("GET", "/billing").body == b"billing"
+        assert local.http("GET", "/shipping").body == b"shipping"
+    local.reload()
+    assert local.http("GET", "/shipping").body == b"shipping"
+    assert local.http("GET", "/billing").body == b"billing"
