@@ -54,6 +54,7 @@ def banner(local: LocalStack, base_url: str) -> list[str]:
             f"  schedule [bold]{entry.name}[/] ({entry.schedule.expression} {entry.schedule.timezone}, "
             f"next {upcoming:%Y-%m-%d %H:%M %Z})  [dim]-> {entry.function}[/]"
         )
+    lines.append(f"  [bold]dashboard[/] {base_url}{ADMIN_PREFIX}")
     return lines
 
 

@@ -41,13 +41,18 @@ class QueueSummary:
 class DeadLetterDesk:
     """The dead letters of one stack's state folder."""
 
-    def __init__(self, stack: Stack, state_dir: Path) -> None:
+    def __init__(self, stack: Stack, state_dir: Path | None = None, *, store: QueueStore | None = None) -> None:
+        """Open the queue database of ``state_dir``, or use an open ``store`` (a running stack's)."""
         self.stack = stack
         self.subscriptions: dict[str, Subscription] = {s.queue: s for s in subscriptions(stack)}
-        self.store = QueueStore(state_dir / QUEUES_DB)
+        if store is None and state_dir is None:
+            raise TypeError("DeadLetterDesk needs a state_dir or a store")
+        self._owned = store is None
+        self.store = store if store is not None else QueueStore(state_dir / QUEUES_DB)  # type: ignore[operator]
 
     def close(self) -> None:
-        self.store.close()
+        if self._owned:
+            self.store.close()
 
     def __enter__(self) -> DeadLetterDesk:
         return self

@@ -78,6 +78,9 @@ class InvocationFeed:
         self._lock = threading.Lock()
         self.dead: deque[DeadLetter] = deque(maxlen=keep)
         """The messages dead-lettered while this feed listened, oldest first."""
+        self._events: deque[tuple[int, str, str]] = deque(maxlen=keep)
+        self._seq = 0
+        self._arrived = threading.Condition()
 
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
@@ -87,8 +90,10 @@ class InvocationFeed:
 
     def dead_lettered(self, letter: DeadLetter) -> None:
         """Log that ``letter`` went to the dead letters, keep it and tell the listeners."""
-        self._write(dead_letter_line(letter))
+        line = dead_letter_line(letter)
+        self._write(line)
         self.dead.append(letter)
+        self._event("dead-letter", line)
         for listener in self._dead_listeners:
             listener(letter)
 
@@ -104,6 +109,7 @@ class InvocationFeed:
         if '"message":"invocation"' in line:
             at = time.time()
             self._lines.append((at, line))
+            self._event("invocation", line[:-1] if line.endswith("\n") else line, at)
             if self._listeners:
                 record = _record(at, line)
                 for listener in self._listeners:
@@ -112,6 +118,28 @@ class InvocationFeed:
 
     def flush(self) -> None:
         pass
+
+    def _event(self, kind: str, line: str, at: float | None = None) -> None:
+        data = line.strip()
+        if at is not None:
+            data = data[:-1] + f',"at":{at}}}' if data.endswith("}") else data
+        with self._arrived:
+            self._seq += 1
+            self._events.append((self._seq, kind, data))
+            self._arrived.notify_all()
+
+    @property
+    def last_event(self) -> int:
+        """The number of the latest event (0 before the first)."""
+        return self._seq
+
+    def events_after(self, seq: int, wait: float = 0.0) -> list[tuple[int, str, str]]:
+        """The events numbered after ``seq`` as (number, kind, JSON): kind ``invocation`` or ``dead-letter``;
+        waits up to ``wait`` seconds for one when there is none yet (for server-sent events)."""
+        with self._arrived:
+            if self._seq <= seq and wait > 0:
+                self._arrived.wait_for(lambda: self._seq > seq, wait)
+            return [event for event in self._events if event[0] > seq]
 
     @property
     def recent(self) -> list[Invocation]:

@@ -301,6 +301,20 @@ class QueueStore:
         row = self._db.one("SELECT count(*) FROM messages WHERE queue = ?", (queue,))
         return int(row[0])
 
+    def stats(self, queue: str) -> dict[str, int]:
+        """What ``queue`` holds: ``ready`` (visible now), ``in_flight`` (received, not yet acknowledged),
+        ``delayed`` (waiting for a retry or a delay) and ``dead_letters``."""
+        now = time.time()
+        ready, in_flight, delayed = self._db.one(
+            "SELECT coalesce(sum(visible_at <= ?), 0), "
+            "coalesce(sum(visible_at > ? AND receives > 0 AND last_error IS NULL), 0), "
+            "coalesce(sum(visible_at > ? AND (receives = 0 OR last_error IS NOT NULL)), 0) "
+            "FROM messages WHERE queue = ?",
+            (now, now, now, queue),
+        )
+        dead = self._db.one("SELECT count(*) FROM dead_letters WHERE queue = ?", (queue,))[0]
+        return {"ready": int(ready), "in_flight": int(in_flight), "delayed": int(delayed), "dead_letters": int(dead)}
+
     def pending(self, queues: Iterable[str]) -> int:
         """Messages not yet acknowledged on any of ``queues``."""
         names = list(queues)

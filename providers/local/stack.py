@@ -39,6 +39,7 @@ from providers.local import config as deploy
 from providers.local import guard, objects, project
 from providers.local.consumers import Consumer
 from providers.local.contract import ADMIN_PREFIX, STATE_DIR
+from providers.local.dashboard import Dashboard
 from providers.local.feed import InvocationFeed
 from providers.local.isolation import IsolatedFunction, ModuleSpaces
 from providers.local.queues import Backoff, DeadLetter
@@ -89,6 +90,7 @@ class LocalStack:
         self._route_owner = {r[0]: r[1] for r in routes}
         self._functions: dict[str, Function] = {}
         self._spaces = ModuleSpaces(self.sources)
+        self.dashboard = Dashboard(self)
         self._lock = threading.Lock()
         self._consumers: list[Consumer] = []
         self._scheduler: Scheduler | None = None
@@ -357,5 +359,9 @@ class LocalStack:
             except Exception as error:
                 return HttpResponse.json({"schedule": name, "outcome": "error", "error": str(error)}, 500)
             return HttpResponse.json({"schedule": name, "outcome": "ok"})
-        return HttpResponse.json({"error": f"no local endpoint {request.path}",
-                                  "endpoints": ["GET /_portable/health", "POST /_portable/schedules/<name>"]}, 404)
+        answer = self.dashboard.handle(request, path)
+        if answer is not None:
+            return answer
+        return HttpResponse.json({"error": f"no local endpoint {request.method} {request.path}",
+                                  "endpoints": ["GET /_portable/ (the dashboard)", "GET /_portable/health",
+                                                "POST /_portable/schedules/<name>"]}, 404)

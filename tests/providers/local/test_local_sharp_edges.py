@@ -245,6 +245,7 @@ def test_private_routes_are_marked_in_the_banner(tmp_path: Path) -> None:
     assert lines == [
         "  POST   http://127.0.0.1:8000/things  -> api  (private: not authenticated locally)",
         "  GET    http://127.0.0.1:8000/open  -> api",
+        "  dashboard http://127.0.0.1:8000/_portable/",
     ]
 
 

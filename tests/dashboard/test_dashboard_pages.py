@@ -1,0 +1,42 @@
+"""The dashboard's endpoints without a browser: server-sent events, actions and their errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from portable.loader import load_target
+from providers.local.stack import LocalStack
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _orders(tmp_path: Path) -> LocalStack:
+    loaded = load_target(str(ROOT / "examples" / "orders"))
+    return LocalStack(loaded.stack, loaded.root, tmp_path / "state", log_stream=None)
+
+
+def test_server_sent_events_resume_after_the_last_event_id(tmp_path: Path) -> None:
+    with _orders(tmp_path) as local:
+        local.http("GET", "/orders/one")
+        local.http("GET", "/orders/two")
+        stream = local.http("GET", "/_portable/events", query="after=0")
+        assert stream.headers["content-type"] == "text/event-stream"
+        events = stream.body.decode().split("\n\n")
+        assert events[0].startswith("retry: 200\nid: 1\nevent: invocation\ndata: {")
+        assert json.loads(events[0].split("data: ", 1)[1])["status"] == 404
+        again = local.http("GET", "/_portable/events", headers={"last-event-id": "1"}).body.decode()
+        assert again.startswith("retry: 200\nid: 2\nevent: invocation\n") and "id: 1\n" not in again
+
+
+def test_queue_actions_and_their_errors(tmp_path: Path) -> None:
+    with _orders(tmp_path) as local:
+        sent = local.http("POST", "/_portable/queues/receipt-jobs/send", body='{"order_id": "x"}')
+        assert sent.status == 201 and local.state.queues.depth("receipt-jobs") == 1
+        unknown = local.http("POST", "/_portable/queues/nope/send", body="x")
+        assert (unknown.status, json.loads(unknown.body)) == (404, {"error": "no queue 'nope' feeds a function"})
+        vague = local.http("POST", "/_portable/queues/receipt-jobs/redrive", body="{}")
+        assert (vague.status, json.loads(vague.body)) == (
+            400, {"error": "Say which dead letters to redrive: their message ids, or --all"})
+        bad_key = local.http("GET", "/_portable/buckets/receipts/object", query="key=../tables.sqlite3")
+        assert bad_key.status == 400 and "'..' segment" in json.loads(bad_key.body)["error"]
