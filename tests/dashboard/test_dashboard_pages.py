@@ -40,3 +40,19 @@ def test_queue_actions_and_their_errors(tmp_path: Path) -> None:
             400, {"error": "Say which dead letters to redrive: their message ids, or --all"})
         bad_key = local.http("GET", "/_portable/buckets/receipts/object", query="key=../tables.sqlite3")
         assert bad_key.status == 400 and "'..' segment" in json.loads(bad_key.body)["error"]
+
+
+def test_the_state_view_survives_a_restart(tmp_path: Path) -> None:
+    from tests.providers.local.conftest import FAST
+
+    loaded = load_target(str(ROOT / "examples" / "orders"))
+    first = LocalStack(loaded.stack, loaded.root, tmp_path / "state", log_stream=None, backoff=FAST)
+    message_id = first.state.queues.send("receipt-jobs", b'{"order_id": "ghost"}')
+    first.drain(timeout=20)
+    first.close()
+    with LocalStack(loaded.stack, loaded.root, tmp_path / "state", log_stream=None) as again:
+        page = again.http("GET", "/_portable/queues/receipt-jobs").body.decode()
+        listing = again.http("GET", "/_portable/queues").body.decode()
+    assert message_id in page and "LookupError: order ghost not found" in page
+    assert "<td>receipt-jobs</td>" not in listing and ">receipt-jobs</a></td>" in listing
+    assert listing.split(">receipt-jobs</a></td>", 1)[1].split("</tr>", 1)[0].endswith("<td>1</td>")
