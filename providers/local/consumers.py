@@ -9,7 +9,6 @@ receive, so fixing the code or the secret and saving resumes the work instead of
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Callable
@@ -19,7 +18,7 @@ from portable.runtime.errors import ConfigError, EventError, HandlerFailed
 from portable.runtime.message import Message
 from providers.local import notifications
 from providers.local.config import Subscription
-from providers.local.deadlines import Deadlines
+from providers.local.deadlines import Deadlines, timeout_error, timeout_line
 from providers.local.queues import Backoff, QueueStore, Received
 
 POLL_INTERVAL = 0.25
@@ -148,9 +147,11 @@ class Consumer:
     def _timed_out(self, message: Received) -> None:
         """The watchdog's work when a handler passes the function's timeout: log, fail, replace the thread."""
         sub = self.subscription
-        error = f"FunctionTimeout: function {sub.function!r} did not finish within {self.timeout:g} s"
+        error = timeout_error(sub.function, self.timeout or 0.0)
         if self._log is not None:
-            self._log(timeout_line(sub, message, error, self.timeout or 0.0))
+            traceparent = message.attributes.get("traceparent", "")
+            self._log(timeout_line(sub.function, sub.kind, error, self.timeout or 0.0, traceparent,
+                                   invocation_id=message.id, message_id=message.id))
         self._fail(message, error)
         if not self._stopping.is_set() and self._threads:
             with self._lock:
@@ -178,17 +179,6 @@ class Consumer:
             int(received.sent_at * 1000), source=sub.source, raw=received,
         )
         function.message(message, function.context(traceparent=traceparent))
-
-
-def timeout_line(sub: Subscription, message: Received, error: str, timeout: float) -> str:
-    """The invocation log line of a message whose handler ran past the function's timeout."""
-    traceparent = message.attributes.get("traceparent", "")
-    trace_id = traceparent.split("-")[1] if traceparent.count("-") == 3 else ""
-    return json.dumps({
-        "severity": "ERROR", "message": "invocation", "function": sub.function, "trigger": sub.kind,
-        "outcome": "timeout", "duration_ms": timeout * 1000, "cold_start": False, "invocation_id": message.id,
-        "trace_id": trace_id, "message_id": message.id, "error": error,
-    }, separators=(",", ":")) + "\n"
 
 
 def _describe(error: BaseException) -> str:

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import json
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 
 class Watch:
@@ -81,3 +83,22 @@ class Deadlines:
                 heapq.heappop(self._heap)
                 watch.expired = True
             watch.on_expire()
+
+
+def timeout_error(function: str, timeout: float) -> str:
+    """The error of an invocation past its function's timeout.
+
+    >>> timeout_error("worker", 30.0)
+    "FunctionTimeout: function 'worker' did not finish within 30 s"
+    """
+    return f"FunctionTimeout: function {function!r} did not finish within {timeout:g} s"
+
+
+def timeout_line(function: str, trigger: str, error: str, timeout: float, traceparent: str = "", **fields: Any) -> str:
+    """The invocation log line of an invocation that ran past its function's timeout."""
+    trace_id = traceparent.split("-")[1] if traceparent.count("-") == 3 else ""
+    return json.dumps({
+        "severity": "ERROR", "message": "invocation", "function": function, "trigger": trigger, "outcome": "timeout",
+        "duration_ms": timeout * 1000, "cold_start": False, "invocation_id": fields.pop("invocation_id", ""),
+        "trace_id": trace_id, **fields, "error": error,
+    }, separators=(",", ":")) + "\n"

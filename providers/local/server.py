@@ -146,12 +146,19 @@ class HttpServer:
                     return
                 if request is None:
                     return
+                answer = Answer(connection)
+                _current.answer = answer
                 try:
                     response = self.app(request)
                 except Exception:  # a bug here, not in a handler (the dispatcher catches those)
                     traceback.print_exc()
-                    connection.sendall(_error(500, "internal error"))
+                    if answer.claim():
+                        connection.sendall(_error(500, "internal error"))
                     return
+                finally:
+                    _current.answer = None
+                if not answer.claim():
+                    return  # answered already: the application gave up on this request (a timeout)
                 connection.sendall(_encode(response, request.method == "HEAD", keep_alive))
                 if not keep_alive:
                     return
@@ -206,6 +213,40 @@ class HttpServer:
             headers=headers, body=body, source_ip=client,
         )
         return request, keep_alive
+
+
+class Answer:
+    """The one answer a request gets: from the application, or instead an error sent by
+    :meth:`give_up` from another thread (a function past its timeout); whoever claims it first."""
+
+    __slots__ = ("_claimed", "_connection", "_lock")
+
+    def __init__(self, connection: socket.socket) -> None:
+        self._connection = connection
+        self._lock = threading.Lock()
+        self._claimed = False
+
+    def claim(self) -> bool:
+        with self._lock:
+            if self._claimed:
+                return False
+            self._claimed = True
+            return True
+
+    def give_up(self, status: int, message: str) -> bool:
+        """Answer ``status`` now and close the connection, unless the answer was sent; True if it was not."""
+        if not self.claim():
+            return False
+        _refuse(self._connection, _error(status, message))
+        return True
+
+
+_current = threading.local()
+
+
+def current_answer() -> Answer | None:
+    """The answer of the request this thread is serving (None outside the server, e.g. in-process calls)."""
+    return getattr(_current, "answer", None)
 
 
 class _DeadlineIO(socket.SocketIO):

@@ -40,12 +40,13 @@ from providers.local import guard, objects, project
 from providers.local.consumers import Consumer
 from providers.local.contract import ADMIN_PREFIX, STATE_DIR
 from providers.local.dashboard import Dashboard
+from providers.local.deadlines import Deadlines, timeout_error, timeout_line
 from providers.local.feed import InvocationFeed
 from providers.local.isolation import IsolatedFunction, ModuleSpaces
 from providers.local.queues import Backoff, DeadLetter
 from providers.local.reloader import Watcher, forget_modules
 from providers.local.scheduler import Entry, Scheduler
-from providers.local.server import HttpServer
+from providers.local.server import Answer, HttpServer, current_answer
 from providers.local.state import State
 
 _ADMIN_ACCESS = {"bucket": "read_write", "table": "read_write", "queue": "send", "topic": "publish", "secret": "read"}
@@ -91,6 +92,7 @@ class LocalStack:
         self._functions: dict[str, Function] = {}
         self._spaces = ModuleSpaces(self.sources)
         self.dashboard = Dashboard(self)
+        self._http_deadlines = Deadlines()
         self._lock = threading.Lock()
         self._consumers: list[Consumer] = []
         self._scheduler: Scheduler | None = None
@@ -256,7 +258,23 @@ class LocalStack:
             if allowed:
                 return HttpResponse.json({"error": "method not allowed"}, 405, {"allow": ", ".join(allowed)})
             return HttpResponse.json({"error": f"no route for {request.method} {request.path}"}, 404)
-        return self.function(self._route_owner[route]).http(request)
+        function = self.function(self._route_owner[route])
+        answer = current_answer()
+        if answer is None or not function.timeout:
+            return function.http(request)
+        watch = self._http_deadlines.watch(function.timeout, lambda: self._http_timed_out(function, request, answer))
+        try:
+            return function.http(request)
+        finally:
+            watch.done()
+
+    def _http_timed_out(self, function: Function, request: HttpRequest, answer: Answer) -> None:
+        """A request whose function ran past its timeout gets a 504 now, as from an API gateway."""
+        timeout = float(function.timeout or 0)
+        error = timeout_error(function.name, timeout)
+        if answer.give_up(504, error):
+            self.feed.write(timeout_line(function.name, "http", error, timeout, request.headers.get("traceparent") or "",
+                                         status=504))
 
     def http(self, method: str, path: str, *, body: bytes | str = b"", headers: Mapping[str, str] | None = None,
              query: str | Mapping[str, str] | None = None, json: Any = None) -> HttpResponse:

@@ -197,3 +197,27 @@ def test_functions_whose_folders_hold_modules_of_the_same_name_each_get_their_ow
     local.reload()
     assert local.http("GET", "/shipping").body == b"shipping"
     assert local.http("GET", "/billing").body == b"billing"
+
+
+def test_an_http_request_past_the_functions_timeout_gets_504(project: Project) -> None:
+    import http.client
+
+    from portable.model import Http
+
+    project.write("sleepy", "import time\n\ndef handle(request):\n    time.sleep(float(request.query.get('s')))\n"
+                            "    return 'awake'\n")
+    stack = Stack("sem")
+    stack.function("sleepy", handler="sleepy:handle", source="src", timeout=1, triggers=[Http("GET", "/sleep")])
+    local = project.local(stack, log_stream=io.StringIO()).start(serve=True)
+    port = int(local.url.rsplit(":", 1)[1])
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", "/sleep?s=0")
+    assert connection.getresponse().read() == b"awake"
+    started = time.monotonic()
+    connection.request("GET", "/sleep?s=2", headers={"traceparent": "00-" + "ab" * 16 + "-" + "cd" * 8 + "-01"})
+    response = connection.getresponse()
+    assert (response.status, response.read()) == (
+        504, b"504 Gateway Timeout: FunctionTimeout: function 'sleepy' did not finish within 1 s\n")
+    assert 0.9 < time.monotonic() - started < 1.8
+    [timeout] = local.feed.find(outcome="timeout")
+    assert (timeout.function, timeout.trigger, timeout.trace_id, timeout.fields["status"]) == ("sleepy", "http", "ab" * 16, 504)
