@@ -56,3 +56,17 @@ def test_the_state_view_survives_a_restart(tmp_path: Path) -> None:
     assert message_id in page and "LookupError: order ghost not found" in page
     assert "<td>receipt-jobs</td>" not in listing and ">receipt-jobs</a></td>" in listing
     assert listing.split(">receipt-jobs</a></td>", 1)[1].split("</tr>", 1)[0].endswith("<td>1</td>")
+
+
+def test_the_http_explorer_marks_private_routes(tmp_path: Path) -> None:
+    from portable.model import Http, Stack
+
+    stack = Stack("marks")
+    stack.function("api", handler="api:handle", triggers=[Http("POST", "/things"), Http("GET", "/open", public=True)])
+    with LocalStack(stack, tmp_path, log_stream=None) as local:
+        page = local.http("GET", "/_portable/http").body.decode()
+    headings = [h.split("</h2>", 1)[0] for h in page.split("<h2>")[1:]]
+    assert headings == [
+        'POST /things <span class="muted">→ api</span> <span class="private">private: not authenticated locally</span>',
+        'GET /open <span class="muted">→ api</span>',
+    ]
