@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from json import dumps
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from portable.errors import PortableError
 from portable.model import Stack
@@ -39,7 +39,6 @@ from providers.local import config as deploy
 from providers.local import guard, objects, project
 from providers.local.consumers import Consumer
 from providers.local.contract import ADMIN_PREFIX, STATE_DIR
-from providers.local.dashboard import Dashboard
 from providers.local.deadlines import Deadlines, timeout_error, timeout_line
 from providers.local.feed import InvocationFeed
 from providers.local.isolation import IsolatedFunction, ModuleSpaces
@@ -48,6 +47,9 @@ from providers.local.reloader import Watcher, forget_modules
 from providers.local.scheduler import Entry, Scheduler
 from providers.local.server import Answer, HttpServer, current_answer
 from providers.local.state import State
+
+if TYPE_CHECKING:
+    from providers.local.dashboard import Dashboard
 
 _ADMIN_ACCESS = {"bucket": "read_write", "table": "read_write", "queue": "send", "topic": "publish", "secret": "read"}
 
@@ -91,7 +93,7 @@ class LocalStack:
         self._route_owner = {r[0]: r[1] for r in routes}
         self._functions: dict[str, Function] = {}
         self._spaces = ModuleSpaces(self.sources)
-        self.dashboard = Dashboard(self)
+        self._dashboard: Dashboard | None = None
         self._http_deadlines = Deadlines()
         self._lock = threading.Lock()
         self._consumers: list[Consumer] = []
@@ -196,6 +198,15 @@ class LocalStack:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @property
+    def dashboard(self) -> Dashboard:
+        """The dashboard's pages and actions (imported on the first request for them, to start fast)."""
+        if self._dashboard is None:
+            from providers.local.dashboard import Dashboard
+
+            self._dashboard = Dashboard(self)
+        return self._dashboard
 
     @property
     def url(self) -> str:
