@@ -62,7 +62,7 @@ def dev(
     console.print("Try:")
     for curl in runner.sample_curls(local, url):
         console.print(f"  {curl}", markup=False, soft_wrap=True)
-    for warning in runner.setup_warnings(stack, root):
+    for warning in runner.startup_warnings(local, host):
         warn(warning)
     if reload:
         console.print("Reloading handler code on change in " + ", ".join(str(s) for s in local.sources), soft_wrap=True)
@@ -71,6 +71,7 @@ def dev(
 
     view = runner.console(local, console, stop)
     local.feed.subscribe(view.on_invocation)
+    local.feed.subscribe_dead_letters(view.on_dead_letter)
     try:
         view.run()
     finally:

@@ -45,6 +45,15 @@ class ObjectInfo:
     etag: str
 
 
+@dataclass(frozen=True, slots=True)
+class Staged:
+    """An object written to ``tmp``, to be moved to ``path``."""
+
+    tmp: Path
+    path: Path
+    info: ObjectInfo
+
+
 class BucketStore:
     """Every bucket of one stack, as folders under ``root``."""
 
@@ -56,24 +65,47 @@ class BucketStore:
 
     def put(self, bucket: str, key: str, data: bytes) -> ObjectInfo:
         """Write ``data`` at ``key`` (replacing it); readers never see a half-written object."""
+        staged = self.stage(bucket, key, data)
+        self.commit(staged)
+        return staged.info
+
+    def stage(self, bucket: str, key: str, data: bytes) -> Staged:
+        """Write ``data`` beside the buckets, ready to be moved to ``key`` by :meth:`commit`."""
         path = self._path(bucket, key)
         tmp_dir = self.root / TMP
         tmp_dir.mkdir(parents=True, exist_ok=True)
         tmp = tmp_dir / f"{os.getpid()}-{os.urandom(8).hex()}"
-        tmp.write_bytes(data)
+        descriptor = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             if path.is_dir():
                 raise BadObjectKey(f"bucket {bucket!r}: key {key!r} is already a prefix of other keys")
-            os.replace(tmp, path)
         except (NotADirectoryError, FileExistsError):
+            tmp.unlink(missing_ok=True)
             raise BadObjectKey(
                 f"bucket {bucket!r}: key {key!r} runs through an existing object; "
                 "a local bucket cannot hold both 'a' and 'a/b'"
             ) from None
-        finally:
+        except BadObjectKey:
             tmp.unlink(missing_ok=True)
-        return ObjectInfo(key, len(data), hashlib.md5(data, usedforsecurity=False).hexdigest())
+            raise
+        return Staged(tmp, path, ObjectInfo(key, len(data), hashlib.md5(data, usedforsecurity=False).hexdigest()))
+
+    def commit(self, staged: Staged) -> None:
+        """Move a staged object in place (replacing the object there)."""
+        try:
+            os.replace(staged.tmp, staged.path)
+        except FileNotFoundError:
+            if staged.tmp.exists():  # the folder went away meanwhile
+                staged.path.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staged.tmp, staged.path)
+            # else: moved already, by a recovery (see providers.local.objects)
+
+    def path(self, bucket: str, key: str) -> Path:
+        """The file of ``key`` (checked)."""
+        return self._path(bucket, key)
 
     def get(self, bucket: str, key: str) -> bytes:
         """The object's bytes; ``NoSuchKey`` if there is none."""
@@ -87,14 +119,16 @@ class BucketStore:
 
     def delete(self, bucket: str, key: str) -> bool:
         """Delete the object; True if it existed. Folders left empty are removed."""
-        path = self._path(bucket, key)
+        return self.remove(self._path(bucket, key))
+
+    def remove(self, path: Path) -> bool:
+        """Delete an object's file (see :meth:`path`) and the folders it leaves empty; True if it existed."""
         try:
             path.unlink()
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             return False
-        top = self.folder(bucket)
         parent = path.parent
-        while parent != top:
+        while parent != self.root and parent.parent != self.root:  # up to, not including, the bucket folder
             try:
                 parent.rmdir()
             except OSError:
@@ -103,7 +137,8 @@ class BucketStore:
         return True
 
     def list(self, bucket: str, prefix: str = "") -> list[str]:
-        """Keys starting with ``prefix``, sorted."""
+        """Keys starting with ``prefix``, sorted (a prefix is checked like a key: it stays in the bucket)."""
+        check_prefix(bucket, prefix)
         top = self.folder(bucket)
         # Walk only the folder the prefix is sure to be in.
         start = top.joinpath(*prefix.split("/")[:-1]) if "/" in prefix else top
@@ -133,4 +168,25 @@ def check_key(bucket: str, key: str) -> None:
         raise BadObjectKey(
             f"bucket {bucket!r}: key {key!r} has an empty, '.' or '..' segment "
             "(no leading, trailing or double '/'); use keys like 'receipts/2024/1.json'"
+        )
+
+
+def check_prefix(bucket: str, prefix: str) -> None:
+    """Raise ``BadObjectKey`` unless ``prefix`` is the start of a key: its folders valid key segments.
+
+    >>> check_prefix("receipts", "r/2024/"), check_prefix("receipts", "r/20")
+    (None, None)
+    >>> check_prefix("receipts", "../tables")
+    Traceback (most recent call last):
+    ...
+    providers.local.buckets.BadObjectKey: bucket 'receipts': prefix '../tables' has an empty, '.' or '..' segment before its last '/'; use prefixes like 'receipts/2024/'
+    """
+    if not isinstance(prefix, str):
+        raise BadObjectKey(f"bucket {bucket!r}: a prefix must be a string, not {prefix!r}")
+    if "\0" in prefix or "\\" in prefix:
+        raise BadObjectKey(f"bucket {bucket!r}: prefix {prefix!r} contains a NUL or a backslash")
+    if any(segment in ("", ".", "..") for segment in prefix.split("/")[:-1]):
+        raise BadObjectKey(
+            f"bucket {bucket!r}: prefix {prefix!r} has an empty, '.' or '..' segment before its last '/'; "
+            "use prefixes like 'receipts/2024/'"
         )

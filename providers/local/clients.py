@@ -8,12 +8,13 @@ are checked by the front-end before a backend is called.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from portable.runtime.context import current_context
-from providers.local import notifications, secrets
+from providers.local import notifications, objects, secrets
 from providers.local.contract import queue_name
 from providers.local.state import State
 from providers.local.tables import TableSchema
@@ -37,17 +38,14 @@ class LocalBucket(_Backend):
     __slots__ = ()
 
     def put(self, key: str, data: bytes | str, *, content_type: str | None = None) -> None:
-        state = self.state()
-        info = state.buckets.put(self._name, key, data.encode() if isinstance(data, str) else bytes(data))
-        self._notify(state, "created", key, info.size, info.etag)
+        payload = data.encode() if isinstance(data, str) else bytes(data)
+        objects.put(self.state(), self._name, key, payload, self._targets("created", key), _trace())
 
     def get(self, key: str) -> bytes:
         return self.state().buckets.get(self._name, key)
 
     def delete(self, key: str) -> None:
-        state = self.state()
-        if state.buckets.delete(self._name, key):
-            self._notify(state, "deleted", key)
+        objects.delete(self.state(), self._name, key, self._targets("deleted", key), _trace())
 
     def list(self, prefix: str = "") -> list[str]:
         return self.state().buckets.list(self._name, prefix)
@@ -55,12 +53,13 @@ class LocalBucket(_Backend):
     def exists(self, key: str) -> bool:
         return self.state().buckets.exists(self._name, key)
 
-    def _notify(self, state: State, action: str, key: str, size: int | None = None, etag: str | None = None) -> None:
-        queues = notifications.targets(self._link.get("notify") or (), action, key)
-        if queues:
-            ctx = current_context()
-            attributes = {"traceparent": ctx.traceparent} if ctx is not None else {}
-            state.queues.send_many(queues, notifications.encode(self._name, key, action, size, etag), attributes)
+    def _targets(self, action: str, key: str) -> builtins.list[str]:
+        return notifications.targets(self._link.get("notify") or (), action, key)
+
+
+def _trace() -> dict[str, str]:
+    ctx = current_context()
+    return {"traceparent": ctx.traceparent} if ctx is not None else {}
 
 
 class LocalTable(_Backend):

@@ -115,7 +115,7 @@ def subscriptions(stack: Stack) -> list[Subscription]:
                 queue = stack.resource("queue", trigger.queue)
                 found.append(Subscription(
                     function.name, "queue", trigger.queue, queue_name(trigger.queue), trigger.batch_size,
-                    trigger.max_concurrency or DEFAULT_CONCURRENCY, float(getattr(queue, "visibility_timeout", 30)),
+                    trigger.max_concurrency or DEFAULT_CONCURRENCY, float(stack.visibility_timeout(trigger.queue)),
                     getattr(queue, "dead_letter_after", 5), float(getattr(queue, "retention", 345600)),
                 ))
             elif isinstance(trigger, TopicTrigger):

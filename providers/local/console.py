@@ -21,11 +21,13 @@ from rich.text import Text
 from portable.model import ObjectTrigger
 from providers.local.contract import ADMIN_PREFIX
 from providers.local.feed import Invocation
+from providers.local.queues import DeadLetter
 from providers.local.scheduler import next_time
 
 if TYPE_CHECKING:
     from providers.local.stack import LocalStack
 
+PRIVATE_MARK = "(private: not authenticated locally)"
 HELP = "Commands: run <schedule> (run a schedule now), reload (reload handler code), help, quit"
 
 
@@ -35,7 +37,8 @@ def banner(local: LocalStack, base_url: str) -> list[str]:
     lines = []
     for function in stack.functions:
         for t in function.http_triggers:
-            lines.append(f"  [bold]{t.method:<6}[/] {base_url}{t.path}  [dim]-> {function.name}[/]")
+            private = "" if t.public else f"  [yellow]{PRIVATE_MARK}[/]"
+            lines.append(f"  [bold]{t.method:<6}[/] {base_url}{t.path}  [dim]-> {function.name}[/]{private}")
     for sub in local.subscriptions:
         what = {"queue": "queue", "topic": "topic", "object": "bucket"}[sub.kind]
         detail = ""
@@ -51,7 +54,30 @@ def banner(local: LocalStack, base_url: str) -> list[str]:
             f"  schedule [bold]{entry.name}[/] ({entry.schedule.expression} {entry.schedule.timezone}, "
             f"next {upcoming:%Y-%m-%d %H:%M %Z})  [dim]-> {entry.function}[/]"
         )
+    lines.append(f"  [bold]dashboard[/] {base_url}{ADMIN_PREFIX}")
     return lines
+
+
+def startup_warnings(local: LocalStack, host: str) -> list[str]:
+    """What ``portable dev`` warns about as it starts: missing and loosely kept secrets, a server that
+    other machines can reach."""
+    from providers.local.config import missing_secrets
+    from providers.local.contract import SECRETS_FILE, secret_env
+    from providers.local.guard import is_loopback
+    from providers.local.project import loose_secrets_warning
+
+    found = [
+        f"secret {name!r} has no local value; functions reading it wait until it is set. "
+        f"Set it with `export {secret_env(name)}=...` or add that line to {local.root / SECRETS_FILE}"
+        for name in missing_secrets(local.stack, local.root)
+    ]
+    loose = loose_secrets_warning(local.root)
+    if loose is not None:
+        found.append(loose)
+    if not is_loopback(host):
+        found.append(f"listening on {host}: other machines can reach this server, and private routes and the "
+                     f"admin endpoints are not authenticated locally")
+    return found
 
 
 def sample_curls(local: LocalStack, base_url: str) -> list[str]:
@@ -67,6 +93,12 @@ def sample_curls(local: LocalStack, base_url: str) -> list[str]:
     if local.schedules:
         curls.append(f"curl -X POST {base_url}{ADMIN_PREFIX}schedules/{local.schedules[0].name}")
     return curls
+
+
+def dead_letter_notice(letter: DeadLetter) -> str:
+    """The console line for a message that went to the dead letters."""
+    return (f"✗ dead-lettered: queue {letter.queue}, message {letter.id}, received {letter.receives} times, "
+            f"last error: {letter.error}. See `portable dead-letters TARGET {letter.queue}`")
 
 
 class DevConsole:
@@ -91,6 +123,9 @@ class DevConsole:
                 highlight=False,
             )
         self._changed.set()
+
+    def on_dead_letter(self, letter: DeadLetter) -> None:
+        self.console.print(dead_letter_notice(letter), highlight=False, markup=False, soft_wrap=True)
 
     def table(self) -> Table:
         table = Table(

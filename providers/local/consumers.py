@@ -1,7 +1,8 @@
 """Consumers: threads that take batches from an engine queue and hand each message to its function.
 
 A batch is acknowledged once handled; a message whose handler raised is retried alone after a
-backoff and dead-lettered after the subscription's ``max_receives``. A message whose function cannot
+backoff and dead-lettered after the subscription's ``max_receives``; so is one whose handler runs past
+the function's timeout (see :mod:`providers.local.deadlines`). A message whose function cannot
 run at all (its code does not import, a secret or link is missing) is held back without counting the
 receive, so fixing the code or the secret and saving resumes the work instead of losing it.
 """
@@ -17,6 +18,7 @@ from portable.runtime.errors import ConfigError, EventError, HandlerFailed
 from portable.runtime.message import Message
 from providers.local import notifications
 from providers.local.config import Subscription
+from providers.local.deadlines import Deadlines, timeout_error, timeout_line
 from providers.local.queues import Backoff, QueueStore, Received
 
 POLL_INTERVAL = 0.25
@@ -37,8 +39,16 @@ class Consumer:
         function: Callable[[str], Function],
         backoff: Backoff,
         poll_interval: float = POLL_INTERVAL,
+        *,
+        timeout: float | None = None,
+        log: Callable[[str], object] | None = None,
     ) -> None:
         self.subscription = subscription
+        self.timeout = timeout
+        self._log = log
+        self._deadlines = Deadlines()
+        self._replacements = 0
+        self._lock = threading.Lock()
         self._queues = queues
         self._function = function
         self._backoff = backoff
@@ -47,13 +57,16 @@ class Consumer:
         self._threads: list[threading.Thread] = []
 
     def start(self) -> None:
+        for _ in range(self.subscription.concurrency):
+            self._spawn()
+
+    def _spawn(self) -> None:
         sub = self.subscription
-        for index in range(sub.concurrency):
-            thread = threading.Thread(
-                target=self._run, name=f"portable-{sub.function}-{sub.kind}-{index}", daemon=True
-            )
-            thread.start()
-            self._threads.append(thread)
+        thread = threading.Thread(
+            target=self._run, name=f"portable-{sub.function}-{sub.kind}-{len(self._threads)}", daemon=True
+        )
+        thread.start()
+        self._threads.append(thread)
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop taking messages; a batch being handled finishes its current message, the rest go back."""
@@ -77,7 +90,8 @@ class Consumer:
                 sub.queue, sub.batch_size, visibility_timeout=sub.visibility_timeout, max_receives=sub.max_receives
             )
             if batch:
-                self.handle(batch)
+                if self.handle(batch) and self._retire():
+                    return  # a replacement took over while this thread ran a handler past its timeout
                 continue
             timeout = self._wait()
             with queues.changed:
@@ -90,31 +104,66 @@ class Consumer:
             return self._poll
         return max(0.001, min(self._poll, due - time.time()))
 
-    def handle(self, batch: list[Received]) -> None:
-        """Handle a received batch: acknowledge what succeeded, retry or bury each failure alone."""
-        sub, queues = self.subscription, self._queues
+    def handle(self, batch: list[Received]) -> int:
+        """Handle a received batch: acknowledge what succeeded, retry or bury each failure alone.
+        Returns how many messages ran past the function's timeout (failed by the watchdog)."""
+        queues = self._queues
         done: list[Received] = []
+        late = 0
         for index, message in enumerate(batch):
             if self._stopping.is_set():
                 queues.release(batch[index:])
                 break
+            watch = self._deadlines.watch(self.timeout, lambda m=message: self._timed_out(m)) if self.timeout else None
+            error: str | None = None
             try:
                 self.deliver(message)
             except HandlerFailed as failure:
                 if isinstance(failure.original, ConfigError):
-                    queues.release([message], delay=HOLD_DELAY)
-                else:
-                    queues.fail(message, _describe(failure.original), max_receives=sub.max_receives,
-                                delay=self._backoff.delay(message.receives))
+                    if not (watch and watch.done()):
+                        queues.release([message], delay=HOLD_DELAY)
+                    continue
+                error = _describe(failure.original)
             except ConfigError:
+                if watch and watch.done():
+                    index += 1
                 queues.release(batch[index:], delay=HOLD_DELAY)
                 break
-            except EventError as error:
-                queues.fail(message, f"{type(error).__name__}: {error}", max_receives=sub.max_receives,
-                            delay=self._backoff.delay(message.receives))
-            else:
+            except EventError as failure:
+                error = f"{type(failure).__name__}: {failure}"
+            if watch and watch.done():
+                late += 1
+            elif error is None:
                 done.append(message)
+            else:
+                self._fail(message, error)
         queues.ack(done)
+        return late
+
+    def _fail(self, message: Received, error: str) -> None:
+        self._queues.fail(message, error, max_receives=self.subscription.max_receives,
+                          delay=self._backoff.delay(message.receives))
+
+    def _timed_out(self, message: Received) -> None:
+        """The watchdog's work when a handler passes the function's timeout: log, fail, replace the thread."""
+        sub = self.subscription
+        error = timeout_error(sub.function, self.timeout or 0.0)
+        if self._log is not None:
+            traceparent = message.attributes.get("traceparent", "")
+            self._log(timeout_line(sub.function, sub.kind, error, self.timeout or 0.0, traceparent,
+                                   invocation_id=message.id, message_id=message.id))
+        self._fail(message, error)
+        if not self._stopping.is_set() and self._threads:
+            with self._lock:
+                self._replacements += 1
+            self._spawn()
+
+    def _retire(self) -> bool:
+        with self._lock:
+            if self._replacements <= 0:
+                return False
+            self._replacements -= 1
+            return True
 
     def deliver(self, received: Received) -> None:
         """Run the function for one message (raises what the dispatcher raises)."""

@@ -3,7 +3,7 @@
 Every locally served function writes its one structured line per invocation into an
 :class:`InvocationFeed` (its ``log_stream``). The feed writes the line on to its sink (stderr by
 default, or nothing), keeps the recent ones as :class:`Invocation` records, and tells listeners
-(the ``portable dev`` live table).
+(the ``portable dev`` live table). It also logs, keeps and announces each message dead-lettered.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, TextIO
+
+from providers.local.queues import DeadLetter
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,15 @@ class Invocation:
 
 
 Listener = Callable[[Invocation], None]
+DeadLetterListener = Callable[[DeadLetter], None]
+
+
+def dead_letter_line(letter: DeadLetter) -> str:
+    """The log line telling that a message went to the dead letters."""
+    return json.dumps({
+        "severity": "WARNING", "message": "dead-lettered", "queue": letter.queue, "message_id": letter.id,
+        "receives": letter.receives, "error": letter.error,
+    }, separators=(",", ":")) + "\n"
 
 
 class InvocationFeed:
@@ -63,20 +74,42 @@ class InvocationFeed:
         self.sink = sink
         self._lines: deque[tuple[float, str]] = deque(maxlen=keep)
         self._listeners: list[Listener] = []
+        self._dead_listeners: list[DeadLetterListener] = []
         self._lock = threading.Lock()
+        self.dead: deque[DeadLetter] = deque(maxlen=keep)
+        """The messages dead-lettered while this feed listened, oldest first."""
+        self._events: deque[tuple[int, str, str]] = deque(maxlen=keep)
+        self._seq = 0
+        self._arrived = threading.Condition()
 
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
 
-    def write(self, line: str) -> int:
+    def subscribe_dead_letters(self, listener: DeadLetterListener) -> None:
+        self._dead_listeners.append(listener)
+
+    def dead_lettered(self, letter: DeadLetter) -> None:
+        """Log that ``letter`` went to the dead letters, keep it and tell the listeners."""
+        line = dead_letter_line(letter)
+        self._write(line)
+        self.dead.append(letter)
+        self._event("dead-letter", line)
+        for listener in self._dead_listeners:
+            listener(letter)
+
+    def _write(self, line: str) -> None:
         sink = sys.stderr if self.sink == "stderr" else self.sink
         if sink is not None:
             with self._lock:
                 sink.write(line)
                 sink.flush()
+
+    def write(self, line: str) -> int:
+        self._write(line)
         if '"message":"invocation"' in line:
             at = time.time()
             self._lines.append((at, line))
+            self._event("invocation", line[:-1] if line.endswith("\n") else line, at)
             if self._listeners:
                 record = _record(at, line)
                 for listener in self._listeners:
@@ -85,6 +118,28 @@ class InvocationFeed:
 
     def flush(self) -> None:
         pass
+
+    def _event(self, kind: str, line: str, at: float | None = None) -> None:
+        data = line.strip()
+        if at is not None:
+            data = data[:-1] + f',"at":{at}}}' if data.endswith("}") else data
+        with self._arrived:
+            self._seq += 1
+            self._events.append((self._seq, kind, data))
+            self._arrived.notify_all()
+
+    @property
+    def last_event(self) -> int:
+        """The number of the latest event (0 before the first)."""
+        return self._seq
+
+    def events_after(self, seq: int, wait: float = 0.0) -> list[tuple[int, str, str]]:
+        """The events numbered after ``seq`` as (number, kind, JSON): kind ``invocation`` or ``dead-letter``;
+        waits up to ``wait`` seconds for one when there is none yet (for server-sent events)."""
+        with self._arrived:
+            if self._seq <= seq and wait > 0:
+                self._arrived.wait_for(lambda: self._seq > seq, wait)
+            return [event for event in self._events if event[0] > seq]
 
     @property
     def recent(self) -> list[Invocation]:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from portable.limits import ProviderLimits
     from portable.model import Function, Stack
     from providers.local.console import DevConsole
+    from providers.local.dead_letters import DeadLetterDesk
     from providers.local.stack import LocalStack
 
 
@@ -63,6 +64,12 @@ class LocalRunner:
 
         return (state or root / STATE_DIR).resolve()
 
+    def dead_letters(self, stack: Stack, state_dir: Path) -> DeadLetterDesk:
+        """The dead letters of ``stack`` in ``state_dir``, for ``portable dead-letters`` (close it when done)."""
+        from providers.local.dead_letters import DeadLetterDesk
+
+        return DeadLetterDesk(stack, state_dir)
+
     def reset(self, state_dir: Path) -> None:
         """Delete the local state (queues, tables, buckets) in ``state_dir``."""
         from providers.local.state import State
@@ -86,14 +93,12 @@ class LocalRunner:
 
         return sample_curls(local, url)
 
-    def setup_warnings(self, stack: Stack, root: Path) -> list[str]:
-        """What to set up before the stack runs fully: secrets without a local value."""
-        from providers.local.config import missing_secrets
-        from providers.local.contract import SECRETS_FILE, secret_env
+    def startup_warnings(self, local: LocalStack, host: str) -> list[str]:
+        """What ``portable dev`` warns about as it starts: missing and loosely kept secrets, a server that
+        other machines can reach."""
+        from providers.local.console import startup_warnings
 
-        return [f"secret {name!r} has no local value; functions reading it wait until it is set. "
-                f"Set it with `export {secret_env(name)}=...` or add that line to {root / SECRETS_FILE}"
-                for name in missing_secrets(stack, root)]
+        return startup_warnings(local, host)
 
     def console(self, local: LocalStack, console: Console, stop: threading.Event) -> DevConsole:
         """The live view of ``portable dev`` (``run()`` until ``stop`` is set)."""

@@ -3,13 +3,17 @@
 It parses just what a function needs (request line, headers, a Content-Length or chunked body) and
 answers anything malformed with a 4xx and a closed connection: a bad request line (400), an unknown
 HTTP version (505), a request line over 8 KiB (414), headers over 64 KiB or 100 lines (431), a bad or
-conflicting Content-Length (400), a body over ``max_body`` (413), a transfer coding other than
-chunked (501). The application is a plain callable ``HttpRequest -> HttpResponse``.
+conflicting Content-Length (400; only ASCII digits count), a body over ``max_body`` (413), a transfer
+coding other than chunked (501), more than ``MAX_BLANK_LINES`` empty lines before a request (400),
+a request line and headers not received within ``header_timeout`` of their first byte (408), and a
+connection beyond ``max_connections`` open ones (503). The application is a plain callable
+``HttpRequest -> HttpResponse``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import socket
 import threading
 import time
@@ -17,6 +21,7 @@ import traceback
 from collections.abc import Callable
 from email.utils import formatdate
 from http import HTTPStatus
+from typing import Any
 
 from portable.runtime.http import HttpRequest, HttpResponse
 from portable.runtime.urlcode import unquote
@@ -27,6 +32,10 @@ MAX_HEADERS = 100
 MAX_BODY = 32 * 1024 * 1024
 IDLE_TIMEOUT = 65.0
 """Seconds a keep-alive connection may stay silent."""
+HEADER_TIMEOUT = 10.0
+"""Seconds a client has, from the first byte of a request, to send its request line and headers."""
+MAX_CONNECTIONS = 256
+MAX_BLANK_LINES = 8
 
 App = Callable[[HttpRequest], HttpResponse]
 
@@ -61,10 +70,13 @@ class _Date:
 class HttpServer:
     """Serves ``app`` on ``host:port`` (port 0 picks a free one; see ``port`` after ``start``)."""
 
-    def __init__(self, app: App, host: str = "127.0.0.1", port: int = 0, *, max_body: int = MAX_BODY) -> None:
+    def __init__(self, app: App, host: str = "127.0.0.1", port: int = 0, *, max_body: int = MAX_BODY,
+                 max_connections: int = MAX_CONNECTIONS, header_timeout: float = HEADER_TIMEOUT) -> None:
         self.app = app
         self.host = host
         self.max_body = max_body
+        self.max_connections = max_connections
+        self.header_timeout = header_timeout
         self._socket = socket.create_server((host, port), backlog=1024)
         self.port: int = self._socket.getsockname()[1]
         self._connections: set[socket.socket] = set()
@@ -105,27 +117,48 @@ class HttpServer:
                 continue
             connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             with self._lock:
-                self._connections.add(connection)
+                full = len(self._connections) >= self.max_connections
+                if not full:
+                    self._connections.add(connection)
+            if full:
+                _refuse(connection, _error(503, f"more than {self.max_connections} open connections"))
+                continue
             threading.Thread(target=self._serve, args=(connection, address[0]), daemon=True).start()
 
     def _serve(self, connection: socket.socket, client: str) -> None:
         try:
             connection.settimeout(IDLE_TIMEOUT)
-            reader = connection.makefile("rb", buffering=65536)
+            raw = _DeadlineIO(connection)
+            reader = io.BufferedReader(raw, 65536)
             while not self._stopping:
                 try:
+                    if not reader.peek(1):
+                        return
+                    raw.deadline = time.monotonic() + self.header_timeout
                     request, keep_alive = self._read(reader, connection, client)
                 except BadRequest as error:
                     connection.sendall(_error(error.status, str(error)))
                     return
+                except TimeoutError:
+                    if raw.deadline is None:
+                        return  # idle, or a body that stopped coming
+                    connection.sendall(_error(408, f"request headers not received within {self.header_timeout:g} s"))
+                    return
                 if request is None:
                     return
+                answer = Answer(connection)
+                _current.answer = answer
                 try:
                     response = self.app(request)
                 except Exception:  # a bug here, not in a handler (the dispatcher catches those)
                     traceback.print_exc()
-                    connection.sendall(_error(500, "internal error"))
+                    if answer.claim():
+                        connection.sendall(_error(500, "internal error"))
                     return
+                finally:
+                    _current.answer = None
+                if not answer.claim():
+                    return  # answered already: the application gave up on this request (a timeout)
                 connection.sendall(_encode(response, request.method == "HEAD", keep_alive))
                 if not keep_alive:
                     return
@@ -140,7 +173,11 @@ class HttpServer:
     def _read(self, reader: object, connection: socket.socket, client: str) -> tuple[HttpRequest | None, bool]:
         readline = reader.readline  # type: ignore[attr-defined]
         line = readline(MAX_LINE + 1)
-        while line in (b"\r\n", b"\n"):  # tolerate blank lines between requests (RFC 9112 2.2)
+        blank = 0
+        while line in (b"\r\n", b"\n"):  # tolerate a few blank lines between requests (RFC 9112 2.2)
+            blank += 1
+            if blank > MAX_BLANK_LINES:
+                raise BadRequest(400, f"more than {MAX_BLANK_LINES} blank lines before the request line")
             line = readline(MAX_LINE + 1)
         if not line:
             return None, False
@@ -157,6 +194,7 @@ class HttpServer:
         if not _TOKEN.issuperset(method_b):
             raise BadRequest(400, "malformed method")
         headers, keep_alive, length, chunked, expect = _read_headers(readline, version == b"HTTP/1.1")
+        reader.raw.deadline = None  # type: ignore[attr-defined]  # the headers are in: the body has the idle timeout
         if length is not None and length > self.max_body:
             raise BadRequest(413, f"body larger than {self.max_body} bytes")
         if expect:
@@ -175,6 +213,73 @@ class HttpServer:
             headers=headers, body=body, source_ip=client,
         )
         return request, keep_alive
+
+
+class Answer:
+    """The one answer a request gets: from the application, or instead an error sent by
+    :meth:`give_up` from another thread (a function past its timeout); whoever claims it first."""
+
+    __slots__ = ("_claimed", "_connection", "_lock")
+
+    def __init__(self, connection: socket.socket) -> None:
+        self._connection = connection
+        self._lock = threading.Lock()
+        self._claimed = False
+
+    def claim(self) -> bool:
+        with self._lock:
+            if self._claimed:
+                return False
+            self._claimed = True
+            return True
+
+    def give_up(self, status: int, message: str) -> bool:
+        """Answer ``status`` now and close the connection, unless the answer was sent; True if it was not."""
+        if not self.claim():
+            return False
+        _refuse(self._connection, _error(status, message))
+        return True
+
+
+_current = threading.local()
+
+
+def current_answer() -> Answer | None:
+    """The answer of the request this thread is serving (None outside the server, e.g. in-process calls)."""
+    return getattr(_current, "answer", None)
+
+
+class _DeadlineIO(socket.SocketIO):
+    """A socket reader that, while ``deadline`` (monotonic seconds) is set, times out when it passes,
+    however slowly the bytes trickle in."""
+
+    def __init__(self, connection: socket.socket) -> None:
+        super().__init__(connection, "rb")
+        self._connection = connection
+        self._timeout = IDLE_TIMEOUT
+        self.deadline: float | None = None
+
+    def readinto(self, buffer: Any) -> int | None:
+        if self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("header deadline")
+            self._set_timeout(min(left, IDLE_TIMEOUT))
+        elif self._timeout != IDLE_TIMEOUT:
+            self._set_timeout(IDLE_TIMEOUT)
+        return super().readinto(buffer)
+
+    def _set_timeout(self, seconds: float) -> None:
+        self._timeout = seconds
+        self._connection.settimeout(seconds)
+
+
+def _refuse(connection: socket.socket, answer: bytes) -> None:
+    with contextlib.suppress(OSError):
+        connection.settimeout(1.0)
+        connection.sendall(answer)
+        connection.shutdown(socket.SHUT_WR)
+    connection.close()
 
 
 def _read_headers(readline: Callable[[int], bytes], http11: bool) -> tuple[list[tuple[str, str]], bool, int | None, bool, bool]:
@@ -200,7 +305,7 @@ def _read_headers(readline: Callable[[int], bytes], http11: bool) -> tuple[list[
         value = value_b.strip().decode("latin-1")
         headers.append((name, value))
         if name == "content-length":
-            if not value.isdigit() or (length is not None and int(value) != length):
+            if not (value.isascii() and value.isdigit()) or (length is not None and int(value) != length):
                 raise BadRequest(400, "bad content-length")
             length = int(value)
         elif name == "transfer-encoding":

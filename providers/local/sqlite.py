@@ -8,6 +8,7 @@ borrowed from a pool, so short-lived threads (one per HTTP connection) do not ea
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -19,12 +20,21 @@ BUSY_TIMEOUT = 30.0
 """Seconds a writer waits for another process or thread holding the write lock."""
 
 
+def private_file(path: Path) -> None:
+    """Create ``path`` readable by its owner only (0600), or make it so; SQLite gives its -wal and -shm
+    files the same mode."""
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
+
+
 class Database:
     """One SQLite file with a schema: ``read()`` lends a connection, ``transaction()`` one inside BEGIN/COMMIT."""
 
     def __init__(self, path: Path, schema: str) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(path)
         self._idle: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._closed = False

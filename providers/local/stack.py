@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from json import dumps
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from portable.errors import PortableError
 from portable.model import Stack
@@ -36,15 +36,21 @@ from portable.runtime.objects import ObjectEvent
 from portable.runtime.routes import Router
 from portable.runtime.schedule import ScheduleEvent
 from providers.local import config as deploy
+from providers.local import guard, objects, project
 from providers.local.consumers import Consumer
 from providers.local.contract import ADMIN_PREFIX, STATE_DIR
+from providers.local.deadlines import Deadlines, timeout_error, timeout_line
 from providers.local.feed import InvocationFeed
+from providers.local.isolation import IsolatedFunction, ModuleSpaces
 from providers.local.measurements import Measurements
 from providers.local.queues import Backoff, DeadLetter
 from providers.local.reloader import Watcher, forget_modules
 from providers.local.scheduler import Entry, Scheduler
-from providers.local.server import HttpServer
+from providers.local.server import Answer, HttpServer, current_answer
 from providers.local.state import State
+
+if TYPE_CHECKING:
+    from providers.local.dashboard import Dashboard
 
 _ADMIN_ACCESS = {"bucket": "read_write", "table": "read_write", "queue": "send", "topic": "publish", "secret": "read"}
 
@@ -77,7 +83,9 @@ class LocalStack:
         self.measurements = Measurements.attach(self.feed, self.state_dir)
         self.backoff = backoff or Backoff()
         self.poll_interval = poll_interval
+        project.prepare(self.root, self.state_dir)
         self.state = State.acquire(self.state_dir)
+        objects.recover(self.state)
         self.subscriptions = deploy.subscriptions(stack)
         self.schedules = [Entry(name, f.name, s) for f in stack.functions for name, s in f.schedules()]
         self.sources = sorted({(self.root / f.source).resolve() for f in stack.functions})
@@ -86,6 +94,9 @@ class LocalStack:
         self._router = Router(r[2] for r in routes)
         self._route_owner = {r[0]: r[1] for r in routes}
         self._functions: dict[str, Function] = {}
+        self._spaces = ModuleSpaces(self.sources)
+        self._dashboard: Dashboard | None = None
+        self._http_deadlines = Deadlines()
         self._lock = threading.Lock()
         self._consumers: list[Consumer] = []
         self._scheduler: Scheduler | None = None
@@ -95,6 +106,8 @@ class LocalStack:
         self._closed = False
         self._saved_environ: dict[str, str | None] = {}
         self._entered = False
+        self._engine_queues = {s.queue for s in self.subscriptions}
+        self.state.queues.on_dead_letter(self._dead_lettered)
         self._enter()
 
     # -- lifecycle --
@@ -124,7 +137,7 @@ class LocalStack:
         self._enter()
         if consumers:
             for subscription in self.subscriptions:
-                consumer = Consumer(subscription, self.state.queues, self.function, self.backoff, self.poll_interval)
+                consumer = self._consumer(subscription, self.poll_interval)
                 consumer.start()
                 self._consumers.append(consumer)
         if schedules:
@@ -172,6 +185,7 @@ class LocalStack:
                     os.environ[name] = value
             self._saved_environ.clear()
             forget_modules(self.sources)
+            self._spaces.clear()
             clear_cache()
 
     def close(self) -> None:
@@ -180,6 +194,7 @@ class LocalStack:
         self.measurements.save()
         if not self._closed:
             self._closed = True
+            self.state.queues.forget_listener(self._dead_lettered)
             self.state.release()
 
     def __enter__(self) -> LocalStack:
@@ -187,6 +202,15 @@ class LocalStack:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @property
+    def dashboard(self) -> Dashboard:
+        """The dashboard's pages and actions (imported on the first request for them, to start fast)."""
+        if self._dashboard is None:
+            from providers.local.dashboard import Dashboard
+
+            self._dashboard = Dashboard(self)
+        return self._dashboard
 
     @property
     def url(self) -> str:
@@ -208,10 +232,20 @@ class LocalStack:
                     if model is None:
                         known = ", ".join(repr(f.name) for f in self.stack.functions) or "none"
                         raise PortableError(f"Stack {self.stack.name!r} has no function {name!r}. Functions: {known}.")
-                    function = Function(name, model.handler, timeout=model.timeout, config=self._configs[name],
-                                        log_stream=self.feed)  # type: ignore[arg-type]
+                    options: dict[str, Any] = {"timeout": model.timeout, "config": self._configs[name],
+                                               "log_stream": self.feed}
+                    if len(self.sources) > 1:  # same-named modules of different folders must not collide
+                        function = IsolatedFunction(name, model.handler, spaces=self._spaces,
+                                                    source=(self.root / model.source).resolve(), **options)
+                    else:
+                        function = Function(name, model.handler, **options)
                     self._functions[name] = function
         return function
+
+    def _consumer(self, subscription: deploy.Subscription, poll_interval: float = 0.25) -> Consumer:
+        model = self.stack.get_function(subscription.function)
+        return Consumer(subscription, self.state.queues, self.function, self.backoff, poll_interval,
+                        timeout=float(model.timeout) if model is not None else None, log=self.feed.write)
 
     def config(self, function: str) -> Mapping[str, str]:
         """The PORTABLE_* configuration ``function`` runs with."""
@@ -222,6 +256,7 @@ class LocalStack:
         """Re-import handler code on the next invocation of each function (the next one is a cold start)."""
         with self._lock:
             forget_modules(self.sources)
+            self._spaces.clear()
             self._functions = {}
         import importlib
 
@@ -238,7 +273,23 @@ class LocalStack:
             if allowed:
                 return HttpResponse.json({"error": "method not allowed"}, 405, {"allow": ", ".join(allowed)})
             return HttpResponse.json({"error": f"no route for {request.method} {request.path}"}, 404)
-        return self.function(self._route_owner[route]).http(request)
+        function = self.function(self._route_owner[route])
+        answer = current_answer()
+        if answer is None or not function.timeout:
+            return function.http(request)
+        watch = self._http_deadlines.watch(function.timeout, lambda: self._http_timed_out(function, request, answer))
+        try:
+            return function.http(request)
+        finally:
+            watch.done()
+
+    def _http_timed_out(self, function: Function, request: HttpRequest, answer: Answer) -> None:
+        """A request whose function ran past its timeout gets a 504 now, as from an API gateway."""
+        timeout = float(function.timeout or 0)
+        error = timeout_error(function.name, timeout)
+        if answer.give_up(504, error):
+            self.feed.write(timeout_line(function.name, "http", error, timeout, request.headers.get("traceparent") or "",
+                                         status=504))
 
     def http(self, method: str, path: str, *, body: bytes | str = b"", headers: Mapping[str, str] | None = None,
              query: str | Mapping[str, str] | None = None, json: Any = None) -> HttpResponse:
@@ -283,7 +334,7 @@ class LocalStack:
         queues = [s.queue for s in self.subscriptions]
         deadline = time.monotonic() + timeout
         inline = [] if self._consumers else [
-            Consumer(s, self.state.queues, self.function, self.backoff) for s in self.subscriptions
+            self._consumer(s) for s in self.subscriptions
         ]
         while self.state.queues.pending(queues):
             if time.monotonic() > deadline:
@@ -299,6 +350,10 @@ class LocalStack:
                     worked = True
             if not worked:
                 time.sleep(0.01)
+
+    def _dead_lettered(self, letter: DeadLetter) -> None:
+        if letter.queue in self._engine_queues:
+            self.feed.dead_lettered(letter)
 
     # -- looking at the state --
 
@@ -320,6 +375,9 @@ class LocalStack:
             yield
 
     def _admin(self, request: HttpRequest) -> HttpResponse:
+        refused = guard.refusal(request.method, request.headers, self._server.host if self._server else "127.0.0.1")
+        if refused is not None:
+            return HttpResponse.json({"error": refused}, 403)
         path = request.path[len(ADMIN_PREFIX):].strip("/")
         if path == "health":
             return HttpResponse.json({"stack": self.stack.name, "functions": [f.name for f in self.stack.functions]})
@@ -334,8 +392,12 @@ class LocalStack:
             except Exception as error:
                 return HttpResponse.json({"schedule": name, "outcome": "error", "error": str(error)}, 500)
             return HttpResponse.json({"schedule": name, "outcome": "ok"})
-        return HttpResponse.json({"error": f"no local endpoint {request.path}",
-                                  "endpoints": ["GET /_portable/health", "POST /_portable/schedules/<name>"]}, 404)
+        answer = self.dashboard.handle(request, path)
+        if answer is not None:
+            return answer
+        return HttpResponse.json({"error": f"no local endpoint {request.method} {request.path}",
+                                  "endpoints": ["GET /_portable/ (the dashboard)", "GET /_portable/health",
+                                                "POST /_portable/schedules/<name>"]}, 404)
 
 
 def _local_backends() -> Mapping[str, Any]:

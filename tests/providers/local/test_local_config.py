@@ -60,7 +60,7 @@ def test_each_trigger_gets_its_own_engine_queue() -> None:
     found = {(s.function, s.kind, s.queue, s.batch_size, s.visibility_timeout, s.max_receives)
              for s in config.subscriptions(_orders())}
     assert found == {
-        ("receipt-worker", "queue", "receipt-jobs", 10, 30.0, 5),
+        ("receipt-worker", "queue", "receipt-jobs", 10, 360.0, 5),  # 6 x its 60 s timeout, as on the clouds
         ("receipt-indexer", "object", "object:receipts:receipt-indexer", 10, 35.0, 5),
         ("audit-log", "topic", "topic:order-events:audit-log", 10, 35.0, 5),
     }

@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["buckets", "contract", "events", "notifications", "queues", "scheduler", "secrets", "tables"]
+MODULES = ["buckets", "contract", "dead_letters", "deadlines", "events", "guard", "notifications", "queues", "scheduler", "secrets", "tables"]
 
 
 @pytest.mark.parametrize("name", MODULES)

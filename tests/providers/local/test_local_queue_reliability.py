@@ -26,7 +26,7 @@ from portable.model import Stack
 from providers.local.stack import LocalStack
 stack = Stack("crash")
 jobs = stack.queue("jobs", visibility_timeout=1)
-stack.function("worker", handler="worker:handle", source="src",
+stack.function("worker", handler="worker:handle", source="src", timeout=1,
                triggers=[jobs.trigger(batch_size=1, max_concurrency=1)])
 local = LocalStack(stack, Path({project!r}), Path({state!r}), log_stream=None)
 local.start()
@@ -65,7 +65,7 @@ def test_a_consumer_killed_mid_message_loses_nothing(project: Project, monkeypat
     monkeypatch.setenv("MARKER_DIR", str(markers))
     stack = Stack("crash")
     jobs = stack.queue("jobs", visibility_timeout=1)
-    stack.function("worker", handler="worker:handle", source="src", triggers=[jobs.trigger(batch_size=1)])
+    stack.function("worker", handler="worker:handle", source="src", timeout=1, triggers=[jobs.trigger(batch_size=1)])
     local = project.local(stack)
     message_id = local.state.queues.send("jobs", b"order-1")
     sent = time.time()
