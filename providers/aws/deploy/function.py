@@ -21,7 +21,7 @@ import pulumi_aws as aws
 from portable.deploy import runtime_environment
 from portable.errors import PortableError
 from portable.model import Function as FunctionModel
-from portable.model import QueueTrigger, TopicTrigger
+from portable.model import QueueTrigger, Stack, TopicTrigger
 from portable.native import native_args
 from providers.aws.contract import LAMBDA_HANDLER, SQS_RESPONSE_TYPES
 from providers.aws.deploy.component import AwsComponent, LinkedResource
@@ -73,12 +73,14 @@ class Function(AwsComponent):
         function: FunctionModel,
         *,
         names: Names,
+        stack: Stack,
         code: pulumi.Archive,
         resources: Mapping[tuple[str, str], LinkedResource],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(name, opts)
         self.model = function
+        self.stack = stack
         self.role = aws.iam.Role(
             f"{name}-role", assume_role_policy=trust_policy("lambda.amazonaws.com"), opts=self.child()
         )
@@ -181,7 +183,7 @@ class Function(AwsComponent):
             "memory_size": function.memory,
             "timeout": function.timeout,
             "environment": {
-                "variables": runtime_environment(function, "aws", lambda kind, name: resources[(kind, name)].link)
+                "variables": runtime_environment(self.stack, function, "aws", lambda kind, name: resources[(kind, name)].link)
             },
             "tracing_config": {"mode": "Active"},
             "logging_config": {

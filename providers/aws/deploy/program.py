@@ -54,7 +54,8 @@ def deploy_stack(
         for name, component in collection.items()
     }
     functions = {
-        f.name: Function(f.name, f, names=names, code=archive(f.name, bundles[f.name]), resources=resources, opts=opts)
+        f.name: Function(f.name, f, names=names, stack=stack, code=archive(f.name, bundles[f.name]), resources=resources,
+                         opts=opts)
         for f in stack.functions
     }
     served = [fn for fn in functions.values() if fn.model.http_triggers and not uses_function_url(fn.model)]

@@ -30,9 +30,8 @@ from pulumi_azure_native import eventgrid, storage, web
 from portable.deploy import runtime_environment
 from portable.errors import PortableError
 from portable.model import Function as FunctionModel
-from portable.model import ObjectTrigger
+from portable.model import ObjectTrigger, Stack
 from portable.native import native_args
-from portable.runtime import env
 from providers.azure.deploy import permissions
 from providers.azure.deploy.component import AzureComponent
 from providers.azure.deploy.foundation import Foundation
@@ -57,6 +56,7 @@ class Function(AzureComponent):
         *,
         names: Names,
         foundation: Foundation,
+        stack: Stack,
         code: Any | None,
         resources: Resources,
         opts: pulumi.ResourceOptions | None = None,
@@ -91,8 +91,7 @@ class Function(AzureComponent):
             "APPLICATIONINSIGHTS_CONNECTION_STRING": foundation.insights.connection_string,
             "APPLICATIONINSIGHTS_AUTHENTICATION_STRING": "Authorization=AAD",
             **wiring.settings,
-            **runtime_environment(function, "azure", lambda kind, name: resources[(kind, name)].link),
-            env.TIMEOUT: str(function.timeout),
+            **runtime_environment(stack, function, "azure", lambda kind, name: resources[(kind, name)].link),
         }
         if code is not None:
             settings["PORTABLE_PACKAGE_SHA256"] = code.sha256

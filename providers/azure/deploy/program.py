@@ -60,7 +60,8 @@ def deploy_stack(
             collections[collection] = dict(members)
         resources.update({(kind, name): component for name, component in members.items()})
     functions = {
-        f.name: Function(f"{prefix}-function-{f.name}", f, code=bundles.get(f.name), resources=resources, **context)
+        f.name: Function(f"{prefix}-function-{f.name}", f, stack=stack, code=bundles.get(f.name), resources=resources,
+                           **context)
         for f in stack.functions
     }
     if functions:

@@ -27,7 +27,6 @@ class Table(LinkedResource):
         }, table.options)
         self.table = storage.Table(f"{name}-table", **args, opts=self.child())
         self.scope = self.table.id
-        self.link = {"id": self.table.name, "url": foundation.endpoint("table"), "key": table.key,
-                     "sort_key": table.sort_key, "ttl_attribute": table.ttl_attribute}
+        self.link = {"id": self.table.name, "url": foundation.endpoint("table")}
         self.exports = {"table": self.table.name}
         self.finish()

@@ -32,9 +32,8 @@ import pulumi_random
 from portable.deploy import runtime_environment
 from portable.errors import PortableError
 from portable.model import Function as FunctionModel
-from portable.model import ObjectTrigger
+from portable.model import ObjectTrigger, Stack
 from portable.native import native_args
-from portable.runtime import env
 from providers.gcp import contract
 from providers.gcp.deploy.code import CodeArchive
 from providers.gcp.deploy.component import GcpComponent, LinkedResource
@@ -80,16 +79,17 @@ class Function(GcpComponent):
 
     concept = "Function"
 
-    def __init__(self, name: str, model: FunctionModel, *, names: Names, project: Project, code: CodeArchive,
-                 resources: Mapping[tuple[str, str], LinkedResource], opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(self, name: str, model: FunctionModel, *, names: Names, project: Project, stack: Stack,
+                 code: CodeArchive, resources: Mapping[tuple[str, str], LinkedResource],
+                 opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(name, opts, needs=project.services)
-        settings, notes, stack = project.settings, project.notes, names.stack
+        settings, notes = project.settings, project.notes
         self.model = model
         self.project = project
         describe = _describer(model, resources)
         self.account = gcp.serviceaccount.Account(
             f"{model.name}-sa", account_id=names.account(model.name), project=settings.project,
-            display_name=f"portable {stack}: function {model.name}", opts=self.child())
+            display_name=f"portable {names.stack}: function {model.name}", opts=self.child())
         self.member = self.account.email.apply(lambda e: f"serviceAccount:{e}")
         assert project.code_bucket is not None
         self.code = gcp.storage.BucketObject(
@@ -116,7 +116,7 @@ class Function(GcpComponent):
                     "generation": self.code.generation.apply(str)}},
                 "resources": {"limits": {"cpu": cpu_for(model.memory), "memory": f"{model.memory}Mi"},
                               "cpu_idle": True, "startup_cpu_boost": True},
-                "envs": self._environment(model, describe, self.event_token),
+                "envs": self._environment(stack, model, describe, self.event_token),
             }],
         }
         args = native_args("gcp", f"Function {model.name!r}", gcp.cloudrunv2.Service, {
@@ -158,10 +158,9 @@ class Function(GcpComponent):
         return self.event_token.result.apply(lambda token: f"{path}?token={token}")
 
     @staticmethod
-    def _environment(model: FunctionModel, describe: Describe,
+    def _environment(stack: Stack, model: FunctionModel, describe: Describe,
                      token: pulumi_random.RandomPassword | None) -> list[dict[str, Any]]:
-        variables = runtime_environment(model, "gcp", describe)
-        variables[env.TIMEOUT] = str(model.timeout)
+        variables = runtime_environment(stack, model, "gcp", describe)
         if token is not None:
             variables[contract.EVENT_TOKEN_ENV] = token.result
         envs: list[dict[str, Any]] = [{"name": k, "value": v} for k, v in sorted(variables.items())]

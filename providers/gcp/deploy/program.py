@@ -52,7 +52,7 @@ def deploy_stack(
         (kind, name): c for kind, collection in _KINDS.items() for name, c in out[collection].items()
     }
     out["functions"] = {
-        f.name: Function(f.name, f, code=bundles[f.name], resources=resources, **context) for f in stack.functions
+        f.name: Function(f.name, f, stack=stack, code=bundles[f.name], resources=resources, **context) for f in stack.functions
     }
     out["triggers"] = _triggers(stack, out, context)
     out["schedules"] = {

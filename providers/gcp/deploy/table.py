@@ -64,6 +64,5 @@ class Table(LinkedResource):
         self.link = {
             "id": self.resource_name.apply(lambda r: f"{r}/documents/{model.name}"),
             "project": self.project, "database": self.database.name, "collection": model.name,
-            "key": model.key, "sort_key": model.sort_key, "ttl_attribute": model.ttl_attribute,
         }
         self.finish({"database": self.database.name, "collection": self.collection})
