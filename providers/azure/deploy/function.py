@@ -27,7 +27,8 @@ from typing import Any
 import pulumi
 from pulumi_azure_native import eventgrid, storage, web
 
-from portable.deploy import runtime_environment
+from portable.bundle import Bundle
+from portable.deploy import code_asset, runtime_environment
 from portable.errors import PortableError
 from portable.model import Function as FunctionModel
 from portable.model import ObjectTrigger, Stack
@@ -57,7 +58,7 @@ class Function(AzureComponent):
         names: Names,
         foundation: Foundation,
         stack: Stack,
-        code: Any | None,
+        code: Bundle | None,
         resources: Resources,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
@@ -80,7 +81,7 @@ class Function(AzureComponent):
             self.package = storage.Blob(
                 f"{name}-package", resource_group_name=group, account_name=foundation.host_account.name,
                 container_name=self.code.name, blob_name="released-package.zip", type="Block",
-                source=pulumi.FileAsset(str(code.path)), content_type="application/zip", opts=self.child(),
+                source=code_asset(code), content_type="application/zip", opts=self.child(),
             )
         self.events = [
             _ObjectEvents(f"{name}-events-{index}", function, index, trigger, foundation=foundation, names=names, parent=self)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from synth import Synth, synth
 
+from portable.bundle import Bundle
 from portable.errors import PortableError
 from portable.model import Http, Schedule, Stack
 from providers.azure.deploy import permissions
@@ -252,7 +252,7 @@ def test_package_upload_and_restart_on_change(tmp_path: Path) -> None:
     package.write_bytes(b"PK")
 
     stack = orders_stack()
-    bundles = {f.name: SimpleNamespace(path=package, sha256=f"sha-{f.name}") for f in stack.functions}
+    bundles = {f.name: Bundle(package, f"sha-{f.name}", 2, 0, False) for f in stack.functions}
     plan = synth(stack, ROOT / "examples/orders", bundles=bundles)
     blob = plan.one("azure-native:storage:Blob", "orders-function-api-package")
     assert blob["blobName"] == "released-package.zip" and blob["containerName"] == "code-api"
