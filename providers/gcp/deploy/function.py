@@ -40,7 +40,7 @@ from providers.gcp.deploy.component import GcpComponent, LinkedResource
 from providers.gcp.deploy.names import Names
 from providers.gcp.deploy.permissions import grant
 from providers.gcp.deploy.project import Project
-from providers.gcp.deploy.secret import env_name
+from providers.gcp.deploy.secret import Secret, env_name
 
 Describe = Callable[[str, str], Mapping[str, Any]]
 """``describe(kind, name)``: a resource's PORTABLE_LINKS keys besides kind and access."""
@@ -97,8 +97,9 @@ class Function(GcpComponent):
             source=code_asset(code), content_type="application/gzip", opts=self.child())
         granted = [g for link in model.links
                    if (g := grant(self, model, link, resources[(link.kind, link.name)], self.member, notes))]
-        granted += [version for link in model.links if link.kind == "secret"  # Cloud Run resolves "latest"
-                    if (version := resources[("secret", link.name)].version) is not None]
+        secrets = [resources[("secret", link.name)] for link in model.links if link.kind == "secret"]
+        granted += [secret.version for secret in secrets  # Cloud Run resolves "latest"
+                    if isinstance(secret, Secret) and secret.version is not None]
         public = is_public(model)
         self.event_token: pulumi_random.RandomPassword | None = None
         if public and any(t.kind != "http" for t in model.triggers):
