@@ -25,13 +25,6 @@ class AwsProvider(Provider):
     title: ClassVar[str] = "AWS Lambda"
     extra: ClassVar[str | None] = "aws"
 
-    runtime_files: ClassVar[tuple[str, ...]] = (
-        "portable/runtime",
-        "providers/aws/runtime.py",
-        "providers/aws/contract.py",
-        "providers/aws/clients.py",
-    )
-    """What ships in every function next to the user's code: the shim and the runtime clients."""
     bundle_excludes: ClassVar[tuple[str, ...]] = ("boto3", "botocore", "s3transfer")
     """Provided by the Lambda Python runtime: left out of bundles even when a requirement pulls them in."""
 
@@ -45,9 +38,9 @@ class AwsProvider(Provider):
 
     def deploy(self, stack: Stack, root: Path, opts: pulumi.ResourceOptions | None = None) -> dict[str, Any]:
         from portable.deploy import build_bundles
-        from providers.aws.deploy import deploy_stack
+        from providers.aws.deploy.program import deploy_stack
 
-        return deploy_stack(stack, build_bundles(stack, root, self), opts)
+        return deploy_stack(stack, build_bundles(stack, root, self), opts=opts)
 
     def plan_mocks(self, config: Mapping[str, str]) -> AwsCloud:
         """The fake AWS that ``portable plan`` runs the deploy program against."""

@@ -25,8 +25,7 @@ class AzureProvider(Provider):
     title = "Azure Functions (Flex Consumption)"
     extra = "azure"
 
-    build_packages: bool = True
-    """Build each function's package (tests of the deploy side turn it off)."""
+    bundle_dependencies_dir = ".python_packages/lib/site-packages"
 
     def limits(self) -> ProviderLimits:
         from providers.azure.limits import LIMITS
@@ -37,11 +36,25 @@ class AzureProvider(Provider):
         missing_sdk(self.name, "pulumi", "pulumi_azure_native")
 
     def deploy(self, stack: Stack, root: Path, opts: pulumi.ResourceOptions | None = None) -> dict[str, Any]:
-        from portable.deploy import BUILD_DIR
-        from providers.azure.deploy.program import bundling_packager, deploy_stack
+        from portable.deploy import build_bundles
+        from providers.azure.deploy.program import deploy_stack
 
-        packager = bundling_packager(Path(root), Path(root) / BUILD_DIR) if self.build_packages else None
-        return deploy_stack(stack, Path(root), packager=packager, opts=opts)
+        return deploy_stack(stack, build_bundles(stack, Path(root), self), opts=opts)
+
+    def bundle_requirements(self, function: Function) -> tuple[str, ...]:
+        from providers.azure.deploy.code import requirements
+
+        return requirements(function)
+
+    def bundle_platform(self, function: Function) -> tuple[str, str]:
+        from providers.azure.deploy.code import ARCHITECTURE
+
+        return ARCHITECTURE, self.bundle_glibc
+
+    def bundle_generated_files(self, stack: Stack, function: Function) -> Mapping[str, bytes]:
+        from providers.azure.deploy.code import generated_files
+
+        return generated_files(stack, function)
 
     def plan_mocks(self, config: Mapping[str, str]) -> AzureCloud:
         """The fake Azure that ``portable plan`` runs the deploy program against."""

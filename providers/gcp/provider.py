@@ -14,7 +14,6 @@ if TYPE_CHECKING:
 
     from portable.limits import ProviderLimits
     from portable.model import Function, Stack
-    from providers.gcp.deploy.code import Packager
     from providers.gcp.mocks import GcpCloud
 
 
@@ -26,8 +25,7 @@ class GcpProvider(Provider):
     title: ClassVar[str] = "Google Cloud Run"
     extra: ClassVar[str | None] = "gcp"
 
-    packager: ClassVar[Packager | None] = None
-    """Replaces the code bundler (e.g. ``providers.gcp.deploy.code.placeholder``: nothing is built)."""
+    bundle_format: ClassVar[str] = "tar.gz"
 
     def limits(self) -> ProviderLimits:
         from providers.gcp.limits import LIMITS
@@ -38,9 +36,20 @@ class GcpProvider(Provider):
         missing_sdk(self.name, "pulumi", "pulumi_gcp", "pulumi_random")
 
     def deploy(self, stack: Stack, root: Path, opts: pulumi.ResourceOptions | None = None) -> dict[str, Any]:
-        from providers.gcp.deploy import deploy
+        from portable.deploy import build_bundles
+        from providers.gcp.deploy.program import deploy_stack
 
-        return deploy(stack, Path(root), packager=type(self).packager, opts=opts)
+        return deploy_stack(stack, build_bundles(stack, Path(root), self), opts=opts)
+
+    def bundle_requirements(self, function: Function) -> tuple[str, ...]:
+        from providers.gcp.deploy.code import requirements
+
+        return requirements(function)
+
+    def bundle_platform(self, function: Function) -> tuple[str, str]:
+        from providers.gcp.deploy.code import glibc
+
+        return function.architecture, glibc(function)
 
     def plan_mocks(self, config: Mapping[str, str]) -> GcpCloud:
         """The fake Google Cloud that ``portable plan`` runs the deploy program against."""

@@ -50,7 +50,7 @@ def test_every_cloud_prices_the_always_on_baseline() -> None:
 
 def test_gcp_vcpus_follow_what_the_deploy_side_gives() -> None:
     pytest.importorskip("pulumi")
-    from providers.gcp.deploy.functions import cpu_for
+    from providers.gcp.deploy.function import cpu_for
 
     price = next(p for p in get_provider("gcp").prices().in_region() if p.meter == "function.vcpu_seconds")
     for memory in (128, 512, 2048, 4096, 4097, 8192, 12000, 16384, 20000, 24576, 32768):
