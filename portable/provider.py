@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from portable.errors import PortableError
 
 if TYPE_CHECKING:
+    from portable.dataplane import DataPlane, Side
     from portable.facts import ProviderFacts
     from portable.limits import ProviderLimits
     from portable.model import Stack
@@ -51,6 +52,18 @@ class Provider:
         return type(self).__module__.rpartition(".")[0]
 
     # -- end of facts and prices ------------------------------------------------------------------
+
+    # -- data plane (portable migrate) ------------------------------------------------------------
+
+    def data_plane(self, stack: Stack, side: Side) -> DataPlane:
+        """The data-plane operations (objects, items, secrets, queued messages) on this provider's
+        deployment of ``stack`` (see :mod:`portable.dataplane`): ``DATA_PLANE(stack, side)`` of the
+        ``dataplane`` module beside the provider's own; its SDKs are imported when first used."""
+        module = importlib.import_module(f"{self._package()}.dataplane")
+        plane: DataPlane = module.DATA_PLANE(stack, side)
+        return plane
+
+    # -- end of data plane ------------------------------------------------------------------------
 
     def deploy(self, stack: Stack, root: Path) -> dict[str, Any]:
         raise PortableError(
