@@ -22,7 +22,6 @@ from portable.dataplane import (
     DataPlane,
     DataPlaneError,
     ObjectInfo,
-    TableInfo,
     encode_item,
     item_hash,
     key_label,

@@ -62,3 +62,16 @@ def _pulumi_config(root: Path, stack_name: str) -> dict[str, str] | None:
         config["pulumi:project"] = str((yaml.safe_load(project.read_text(encoding="utf-8")) or {}).get("name", ""))
     config["pulumi:stack"] = stack_name
     return config
+
+
+def planes(stack: Stack, root: Path, source: str, target: str, source_outputs: Path | None = None,
+           target_outputs: Path | None = None) -> tuple[DataPlane, DataPlane]:
+    """The data planes of both sides, checked reachable."""
+    if source == target and source_outputs == target_outputs:
+        raise UsageError(f"--from and --to both name {source!r} with the same outputs: there is nothing to move",
+                         hint="Name two different providers, or give each side its own --from-outputs/--to-outputs.")
+    left = data_plane(stack, side(stack, root, source, source_outputs, "--from"))
+    right = data_plane(stack, side(stack, root, target, target_outputs, "--to"))
+    left.check_reachable()
+    right.check_reachable()
+    return left, right
