@@ -1,7 +1,7 @@
 """The local data plane (``portable migrate`` to and from a project's ``.portable/state``).
 
-The state folder is ``<root>/.portable/state`` unless the side's outputs name another
-(``{"state": "/path"}``). Objects are files (no content type or metadata is kept); items are the
+The state folder is ``<root>/.portable/state`` and the secrets file ``<root>/.portable/secrets.env``
+unless the side's outputs name others (``{"state": "/path", "secrets": "/path/secrets.env"}``). Objects are files (no content type or metadata is kept); items are the
 table engine's JSON text with every number written exactly (decimals beyond a double survive; bytes
 and sets cannot be kept as JSON and go to the bad-items file); secrets are lines of the project's
 secrets file.
@@ -43,9 +43,9 @@ class LocalDataPlane(DataPlane):
 
     def __init__(self, stack: Stack, side: Side) -> None:
         super().__init__(stack, side)
-        state = (side.outputs or {}).get("state")
+        state, secrets_file = (side.outputs or {}).get("state"), (side.outputs or {}).get("secrets")
         self.folder = Path(state) if state else side.root / STATE_DIR
-        self.secrets_file = side.root / SECRETS_FILE
+        self.secrets_file = Path(secrets_file) if secrets_file else side.root / SECRETS_FILE
         self._state: State | None = None
 
     @property

@@ -87,7 +87,7 @@ def cloud(tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.Mo
 
 
 def _local(request: Any, monkeypatch: Any, stack: Stack, label: str, root: Path) -> dict[str, Any]:
-    return {"state": str(root / "state")}
+    return {"state": str(root / "state"), "secrets": str(root / "secrets.env")}
 
 
 def _aws(request: Any, monkeypatch: pytest.MonkeyPatch, stack: Stack, label: str, root: Path) -> dict[str, Any]:
