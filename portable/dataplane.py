@@ -32,7 +32,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -70,7 +70,7 @@ def number_text(value: int | Decimal) -> str:
         return str(value)
     if value.is_finite() and value == value.to_integral_value():
         return str(int(value))
-    return str(value.normalize())
+    return str(value.normalize(Context(prec=max(1, len(value.as_tuple().digits)))))
 
 
 def encode_value(value: Any) -> dict[str, Any]:

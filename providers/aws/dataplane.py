@@ -50,17 +50,26 @@ class AwsDataPlane(DataPlane):
     def __init__(self, stack: Stack, side: Side) -> None:
         super().__init__(stack, side)
         self._clients: dict[str, Any] = {}
+        self._boto: Any = None
 
     def client(self, service: str) -> Any:
         found = self._clients.get(service)
         if found is None:
-            import boto3
             from botocore.config import Config
 
             config = Config(max_pool_connections=32, retries={"max_attempts": 10, "mode": "adaptive"})
             region = self.side.config.get("aws:region")
-            found = self._clients[service] = boto3.client(service, region_name=region or None, config=config)
+            found = self._clients[service] = self._session().client(service, region_name=region or None, config=config)
         return found
+
+    def _session(self) -> Any:
+        """A session of its own: credentials and endpoints are read from the environment now, not
+        from boto3's process-wide default session."""
+        if self._boto is None:
+            import boto3
+
+            self._boto = boto3.session.Session()
+        return self._boto
 
     def physical(self, kind: str, name: str) -> str:
         field = {"bucket": "name", "table": "name", "secret": "arn", "queue": "url"}[kind]
@@ -82,16 +91,19 @@ class AwsDataPlane(DataPlane):
         return link
 
     def check_reachable(self) -> None:
+        from botocore.config import Config
         from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
+        sts = self._session().client("sts", region_name=self.side.config.get("aws:region") or None,
+                           config=Config(connect_timeout=5, retries={"max_attempts": 1}))
         try:
-            self.client("sts").get_caller_identity()
+            sts.get_caller_identity()
         except NoCredentialsError:
             raise DataPlaneError("AWS: no credentials found",
                                  hint="Configure them (aws configure, AWS_PROFILE or AWS_ACCESS_KEY_ID).") from None
         except (BotoCoreError, ClientError) as error:
-            endpoint = self.client("sts").meta.endpoint_url
-            raise DataPlaneError(f"AWS: cannot reach {endpoint}: {error}",
+            endpoint = sts.meta.endpoint_url
+            raise DataPlaneError(f"AWS: cannot reach {endpoint} ({type(error).__name__})",
                                  hint="Check the network, AWS_ENDPOINT_URL and the credentials.") from None
 
     # -- S3 --
