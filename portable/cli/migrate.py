@@ -16,6 +16,7 @@ from portable.loader import load_target
 from portable.migrate import report as reports
 from portable.migrate.copy import CopyOptions, copy_stack
 from portable.migrate.manifest import FOLDER, Manifest, manifest_path
+from portable.migrate.plan import plan_migration
 from portable.migrate.sides import planes
 from portable.migrate.verify import verify_stack
 
@@ -123,3 +124,47 @@ def _table(report: reports.Report) -> RichTable:
                           f"{o.source_bytes}/{o.target_bytes}" if o.kind == "bucket" else "",
                           str(o.sampled), str(len(o.differences)))
     return table
+
+
+@migrate_app.command()
+@handle_errors
+def plan(target: Target, source: From, destination: To, from_outputs: FromOutputs = None,
+         to_outputs: ToOutputs = None, as_json: AsJson = False) -> None:
+    """What moves where, what behaves differently on the target, how long, and the cut-over runbook."""
+    loaded = load_target(target)
+    left, right = planes(loaded.stack, loaded.root, source, destination, from_outputs, to_outputs, reachable=False)
+    last = loaded.root / FOLDER / f"{loaded.stack.name}-{source}-to-{destination}.copy.json"
+    result = plan_migration(loaded.stack, left, right, target, _throughput(last))
+    if as_json:
+        console.print_json(json.dumps(result.as_dict(), ensure_ascii=False))
+        return
+    for warning in result.warnings:
+        err_console.print(f"Warning: {warning}", markup=False, soft_wrap=True)
+    resources = RichTable(title=f"migrate plan {result.stack!r}: {source} → {destination}", title_justify="left")
+    for column in ("resource", "source", "target", "count", "bytes"):
+        resources.add_column(column, overflow="fold")
+    for r in result.resources:
+        resources.add_row(f"{r.kind} {r.name}", r.source, r.target, "" if r.count is None else str(r.count),
+                          "" if r.bytes is None else str(r.bytes))
+    console.print(resources)
+    changes = RichTable(title="What behaves differently", title_justify="left")
+    for column in ("kind", "what", source, destination, "what portable does"):
+        changes.add_column(column, overflow="fold")
+    for d in result.differences:
+        changes.add_row(d.kind, d.topic, d.source, d.target, d.action)
+    console.print(changes)
+    console.print(f"Duration: {result.duration}", markup=False)
+    console.print("Runbook:", markup=False)
+    for number, (step, command) in enumerate(result.runbook, start=1):
+        console.print(f"  {number}. {step}: {command}", markup=False, soft_wrap=True)
+
+
+def _throughput(report: Path) -> float | None:
+    """Bytes per second of the last copy's buckets, if one ran."""
+    try:
+        resources = json.loads(report.read_text(encoding="utf-8"))["resources"]
+    except (OSError, ValueError, KeyError):
+        return None
+    moved = sum(r["bytes"] for r in resources if r["kind"] == "bucket")
+    seconds = sum(r["seconds"] for r in resources if r["kind"] == "bucket")
+    return moved / seconds if moved and seconds else None

@@ -65,13 +65,15 @@ def _pulumi_config(root: Path, stack_name: str) -> dict[str, str] | None:
 
 
 def planes(stack: Stack, root: Path, source: str, target: str, source_outputs: Path | None = None,
-           target_outputs: Path | None = None) -> tuple[DataPlane, DataPlane]:
-    """The data planes of both sides, checked reachable."""
+           target_outputs: Path | None = None, *, reachable: bool = True) -> tuple[DataPlane, DataPlane]:
+    """The data planes of both sides, checked reachable unless ``reachable`` is False (a plan still
+    shows the mapping when the source cannot be read)."""
     if source == target and source_outputs == target_outputs:
         raise UsageError(f"--from and --to both name {source!r} with the same outputs: there is nothing to move",
                          hint="Name two different providers, or give each side its own --from-outputs/--to-outputs.")
     left = data_plane(stack, side(stack, root, source, source_outputs, "--from"))
     right = data_plane(stack, side(stack, root, target, target_outputs, "--to"))
-    left.check_reachable()
-    right.check_reachable()
+    if reachable:
+        left.check_reachable()
+        right.check_reachable()
     return left, right

@@ -74,6 +74,8 @@ class LocalDataPlane(DataPlane):
         return self.state.buckets.folder(bucket).joinpath(*key.split("/"))
 
     def list_objects(self, bucket: str) -> Iterator[ObjectInfo]:
+        if not self.folder.exists():  # nothing was ever run here (and a plan must not create it)
+            return
         store = self.state.buckets
         for key in store.list(bucket):
             stat = self._path(bucket, key).stat()
@@ -113,6 +115,8 @@ class LocalDataPlane(DataPlane):
     # -- items --
 
     def scan_items(self, table: TableInfo) -> Iterator[dict[str, Any]]:
+        if not self.folder.exists():
+            return
         rows = self.state.tables._db.all(
             "SELECT item, expires FROM items WHERE tbl = ? ORDER BY pk, sk", (table.name,))
         now = time.time()
