@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import random
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +39,11 @@ if TYPE_CHECKING:
     from portable.model import Stack
 
 PART = 8 * 1024 * 1024
-"""Bytes per multipart-upload part (S3's minimum is 5 MiB); one part is held in memory per worker."""
+"""Bytes per multipart-upload part (S3's minimum is 5 MiB)."""
+SINGLE_PUT_MAX = 16 * 1024 * 1024
+"""Objects up to this size go in one PUT (fewer round trips); larger ones in parts."""
+PARTS_IN_FLIGHT = 4
+"""Parts of one object uploaded at once: at most this many parts are held in memory per object."""
 ITEM_BYTES = 400 * 1024
 DIGITS = 38
 BATCH = 25
@@ -57,7 +63,10 @@ class AwsDataPlane(DataPlane):
         if found is None:
             from botocore.config import Config
 
-            config = Config(max_pool_connections=32, retries={"max_attempts": 10, "mode": "adaptive"})
+            # portable's own sha256 covers every byte; botocore's extra CRC per request is left off.
+            config = Config(max_pool_connections=32, retries={"max_attempts": 10, "mode": "adaptive"},
+                            request_checksum_calculation="when_required",
+                            response_checksum_validation="when_required")
             region = self.side.config.get("aws:region")
             found = self._clients[service] = self._session().client(service, region_name=region or None, config=config)
         return found
@@ -131,18 +140,27 @@ class AwsDataPlane(DataPlane):
         extra: dict[str, Any] = {"Metadata": dict(info.metadata or {})}
         if info.content_type:
             extra["ContentType"] = info.content_type
-        parts = rechunk(chunks, PART)
+        parts = rechunk(chunks, SINGLE_PUT_MAX if info.size <= SINGLE_PUT_MAX else PART)
         first = next(parts)
         second = next(parts, None)
         if second is None:
             s3.put_object(Body=first, **target, **extra)
             return
         upload = s3.create_multipart_upload(**target, **extra)["UploadId"]
+
+        def send(number: int, part: bytes) -> dict[str, Any]:
+            etag = s3.upload_part(Body=part, PartNumber=number, UploadId=upload, **target)["ETag"]
+            return {"ETag": etag, "PartNumber": number}
+
         try:
-            done = []
-            for number, part in enumerate(_chain(first, second, parts), start=1):
-                etag = s3.upload_part(Body=part, PartNumber=number, UploadId=upload, **target)["ETag"]
-                done.append({"ETag": etag, "PartNumber": number})
+            done: list[dict[str, Any]] = []
+            with ThreadPoolExecutor(max_workers=PARTS_IN_FLIGHT) as pool:
+                flying: deque[Future[dict[str, Any]]] = deque()
+                for number, part in enumerate(_chain(first, second, parts), start=1):
+                    if len(flying) >= PARTS_IN_FLIGHT:
+                        done.append(flying.popleft().result())
+                    flying.append(pool.submit(send, number, part))
+                done += [f.result() for f in flying]
             s3.complete_multipart_upload(MultipartUpload={"Parts": done}, UploadId=upload, **target)
         except BaseException:
             s3.abort_multipart_upload(UploadId=upload, **target)
