@@ -61,7 +61,7 @@ def copy(target: Target, source: From, destination: To, from_outputs: FromOutput
          to_outputs: ToOutputs = None,
          dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be copied; write nothing.")] = False,
          overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace data the target already holds.")] = False,
-         workers: Annotated[int, typer.Option("--workers", help="Objects copied in parallel.", min=1)] = 8,
+         workers: Annotated[int, typer.Option("--workers", help="Objects copied in parallel.", min=1)] = 16,
          as_json: AsJson = False) -> None:
     """Copy buckets, tables and secrets; resumable (a manifest under .portable/migrate)."""
     loaded = load_target(target)

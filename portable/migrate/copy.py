@@ -32,7 +32,7 @@ from portable.migrate.manifest import Manifest
 from portable.migrate.report import Advance, Outcome, Progress, Report
 
 BATCH = 500
-WORKERS = 8
+WORKERS = 16
 
 
 @dataclass(frozen=True)
