@@ -59,7 +59,14 @@ class Provider:
         """The data-plane operations (objects, items, secrets, queued messages) on this provider's
         deployment of ``stack`` (see :mod:`portable.dataplane`): ``DATA_PLANE(stack, side)`` of the
         ``dataplane`` module beside the provider's own; its SDKs are imported when first used."""
-        module = importlib.import_module(f"{self._package()}.dataplane")
+        name = f"{self._package()}.dataplane"
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if not error.name or not (name == error.name or name.startswith(error.name + ".")):
+                raise
+            raise PortableError(f"Provider {self.name!r} has no data plane ({name} does not exist), so portable "
+                                "migrate cannot move its data", hint="Pick another provider for --from/--to.") from None
         plane: DataPlane = module.DATA_PLANE(stack, side)
         return plane
 

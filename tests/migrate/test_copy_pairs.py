@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from portable.dataplane import item_hash, read_all
-from portable.migrate.copy import copy_stack
+from portable.migrate.copy import CopyOptions, copy_stack
 from portable.migrate.manifest import Manifest
 from portable.migrate.verify import verify_stack
 from tests.migrate.conftest import ITEMS, OBJECTS, Cloud, seed, shop
@@ -51,3 +51,20 @@ def test_copy_then_verify(cloud: Cloud, tmp_path: Path, source_name: str, target
 
     again = copy_stack(source, target, manifest, tmp_path / "bad.jsonl")
     assert [(o.copied, o.skipped) for o in again.outcomes[:2]] == [(0, len(OBJECTS)), (0, len(items))]
+
+
+def test_dry_run_counts_and_writes_nothing(cloud: Cloud, tmp_path: Path) -> None:
+    stack = shop()
+    source, target = cloud("local", stack, "src"), cloud("aws", stack, "dst")
+    seed(source)
+    manifest = Manifest(tmp_path / "manifest.sqlite3")
+
+    report = copy_stack(source, target, manifest, tmp_path / "bad.jsonl", CopyOptions(dry_run=True))
+
+    assert [(o.kind, o.copied) for o in report.outcomes] == [("bucket", len(OBJECTS)), ("table", len(ITEMS)),
+                                                             ("secret", 1)]
+    assert report.outcomes[0].bytes == sum(len(data) for data, _, _ in OBJECTS.values())
+    assert list(target.list_objects("files")) == []
+    assert list(target.scan_items(target.table("orders"))) == []
+    assert target.read_secret("api-key") is None
+    assert manifest.entries("object", "files") == {}
