@@ -62,6 +62,9 @@ def copy(target: Target, source: From, destination: To, from_outputs: FromOutput
          dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be copied; write nothing.")] = False,
          overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace data the target already holds.")] = False,
          workers: Annotated[int, typer.Option("--workers", help="Objects copied in parallel.", min=1)] = 16,
+         queues: Annotated[bool, typer.Option(
+             "--queues", help="Also move queued and dead-lettered messages (stop the source's consumers first).",
+         )] = False,
          as_json: AsJson = False) -> None:
     """Copy buckets, tables and secrets; resumable (a manifest under .portable/migrate)."""
     loaded = load_target(target)
@@ -71,7 +74,7 @@ def copy(target: Target, source: From, destination: To, from_outputs: FromOutput
     try:
         with _progress() as progress:
             report = copy_stack(left, right, manifest, path.with_suffix(".bad-items.jsonl"),
-                                CopyOptions(dry_run=dry_run, overwrite=overwrite, workers=workers), _Bars(progress))
+                                CopyOptions(dry_run=dry_run, overwrite=overwrite, workers=workers, queues=queues), _Bars(progress))
     finally:
         manifest.close()
     _finish(report, loaded.root, as_json)

@@ -40,6 +40,8 @@ class CopyOptions:
     dry_run: bool = False
     overwrite: bool = False
     workers: int = WORKERS
+    queues: bool = False
+    """Also move queued and dead-lettered messages (stop the source's consumers first)."""
 
 
 class TargetHoldsData(DataPlaneError):
@@ -61,6 +63,10 @@ def copy_stack(source: DataPlane, target: DataPlane, manifest: Manifest, bad_ite
         report.bad_items = str(bad_items) if bad.count else None
     for secret in stack.secrets:
         report.outcomes.append(_copy_secret(source, target, manifest, secret.name, options))
+    if options.queues:
+        for queue in stack.queues:
+            for dead_letters in (False, True):
+                report.outcomes.append(_move_messages(source, target, queue.name, dead_letters, options))
     return report
 
 
@@ -296,4 +302,27 @@ def _copy_secret(source: DataPlane, target: DataPlane, manifest: Manifest, name:
         target.write_secret(name, value)
         manifest.done("secret", name, [(name, None, None, None)])
     outcome.copied = 1
+    return outcome
+
+
+# -- queues -----------------------------------------------------------------------------------------
+
+
+def _move_messages(source: DataPlane, target: DataPlane, name: str, dead_letters: bool,
+                   options: CopyOptions) -> Outcome:
+    """Move every message: sent to the target, then deleted at the source (at least once: a message
+    sent but not yet deleted when the copy stops is sent again by the next run)."""
+    started = time.monotonic()
+    kind = "dead letters" if dead_letters else "queue"
+    outcome = Outcome(kind, name, source.physical("queue", name), target.physical("queue", name))
+    if options.dry_run:
+        outcome.problems.append("a dry run does not count queued messages (counting would receive them)")
+        return outcome
+    while batch := source.receive_messages(name, dead_letters=dead_letters):
+        for message in batch:
+            target.send_message(name, message, dead_letters=dead_letters)
+            source.delete_message(name, message, dead_letters=dead_letters)
+            outcome.copied += 1
+            outcome.bytes += len(message.body)
+    outcome.seconds = round(time.monotonic() - started, 3)
     return outcome

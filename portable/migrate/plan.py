@@ -103,7 +103,7 @@ def _mappings(stack: Stack, source: DataPlane, target: DataPlane, notes: list[st
         yield Mapping("secret", secret.name, _physical(source, "secret", secret.name),
                       _physical(target, "secret", secret.name))
     for queue in stack.queues:
-        yield Mapping("queue", queue.name, _physical(source, "queue", queue.name), "(drained, not copied)")
+        yield Mapping("queue", queue.name, _physical(source, "queue", queue.name), _physical(target, "queue", queue.name))
 
 
 # -- behaviour differences ----------------------------------------------------------------------------
@@ -200,8 +200,8 @@ def runbook(stack: Stack, source: str, target: str, target_text: str) -> list[tu
         ("switch traffic", "point DNS / clients at the target's URLs (pulumi stack output)"),
     ]
     if stack.queues:
-        steps.append(("drain the source queues", "stop the source's producers and let its consumers empty "
-                      "the queues and dead letters (queued messages are not copied)"))
+        steps.append(("stop the source's consumers, move the queued messages and dead letters",
+                      f"portable migrate copy {sides} --queues"))
     steps += [
         ("copy the delta", f"portable migrate copy {sides}"),
         ("verify again", f"portable migrate verify {sides}"),

@@ -25,6 +25,7 @@ from portable.dataplane import (
     DataPlaneError,
     ObjectInfo,
     ObjectStream,
+    QueuedMessage,
     Side,
     TableInfo,
     encode_item,
@@ -226,6 +227,39 @@ class AwsDataPlane(DataPlane):
         except secrets.exceptions.ResourceNotFoundException:
             raise DataPlaneError(f"Secret {name!r} ({secret}) does not exist on aws",
                                  hint="Deploy the target stack first (pulumi up).") from None
+
+
+    # -- SQS --
+
+    def _queue_url(self, queue: str, dead_letters: bool) -> str:
+        found = self.side.output("queues", queue, "dead_letter_url" if dead_letters else "url")
+        if found:
+            return found
+        from providers.aws.deploy.names import Names  # imports the deploy side (Pulumi): only when needed
+
+        name = Names(self.stack.name).queue_of("queue", queue) if dead_letters else self.physical("queue", queue)
+        return str(self.client("sqs").get_queue_url(QueueName=name)["QueueUrl"])
+
+    def receive_messages(self, queue: str, *, dead_letters: bool = False) -> list[QueuedMessage]:
+        url = self._queue_url(queue, dead_letters)
+        response = self.client("sqs").receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1,
+                                                      VisibilityTimeout=600, MessageAttributeNames=["All"])
+        return [QueuedMessage(m["Body"].encode(),
+                              {k: v.get("StringValue", "") for k, v in (m.get("MessageAttributes") or {}).items()},
+                              m["ReceiptHandle"]) for m in response.get("Messages", ())]
+
+    def delete_message(self, queue: str, message: QueuedMessage, *, dead_letters: bool = False) -> None:
+        self.client("sqs").delete_message(QueueUrl=self._queue_url(queue, dead_letters), ReceiptHandle=message.receipt)
+
+    def send_message(self, queue: str, message: QueuedMessage, *, dead_letters: bool = False) -> None:
+        try:
+            body = message.body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise DataPlaneError(f"Queue {queue!r}: SQS carries text only and a message body is not UTF-8",
+                                 hint="Drain that message at the source instead of moving it.") from None
+        attributes = {k: {"DataType": "String", "StringValue": v} for k, v in message.attributes.items()}
+        self.client("sqs").send_message(QueueUrl=self._queue_url(queue, dead_letters), MessageBody=body,
+                                        MessageAttributes=attributes)
 
 
 def _typed(item: Mapping[str, Any]) -> dict[str, Any]:

@@ -9,8 +9,10 @@ secrets file.
 
 from __future__ import annotations
 
+import json
 import os
 import time
+import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +24,7 @@ from portable.dataplane import (
     DataPlaneError,
     ObjectInfo,
     ObjectStream,
+    QueuedMessage,
     Side,
     TableInfo,
     from_json,
@@ -155,6 +158,35 @@ class LocalDataPlane(DataPlane):
         tmp.write_text("\n".join([*kept, f"{variable}={value}"]) + "\n", encoding="utf-8")
         tmp.chmod(0o600)
         os.replace(tmp, self.secrets_file)
+
+
+    # -- queues --
+
+    def receive_messages(self, queue: str, *, dead_letters: bool = False) -> list[QueuedMessage]:
+        if dead_letters:
+            rows = self.state.queues._db.all(
+                "SELECT seq, body, attributes FROM dead_letters WHERE queue = ? ORDER BY seq LIMIT 10", (queue,))
+            return [QueuedMessage(bytes(body), json.loads(attributes), seq) for seq, body, attributes in rows]
+        received = self.state.queues.receive(queue, 10, visibility_timeout=600)
+        return [QueuedMessage(m.body, m.attributes, m) for m in received]
+
+    def delete_message(self, queue: str, message: QueuedMessage, *, dead_letters: bool = False) -> None:
+        if dead_letters:
+            with self.state.queues._db.transaction() as db:
+                db.execute("DELETE FROM dead_letters WHERE seq = ?", (message.receipt,))
+        else:
+            self.state.queues.ack([message.receipt])
+
+    def send_message(self, queue: str, message: QueuedMessage, *, dead_letters: bool = False) -> None:
+        if not dead_letters:
+            self.state.queues.send(queue, message.body, dict(message.attributes))
+            return
+        now = time.time()
+        with self.state.queues._db.transaction() as db:
+            db.execute("INSERT INTO dead_letters (id, queue, body, attributes, sent_at, receives, error, died_at) "
+                       "VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
+                       (uuid.uuid4().hex, queue, message.body, json.dumps(dict(message.attributes)), now,
+                        "moved here by portable migrate", now))
 
 
 def _sql_key(value: Any) -> Any:

@@ -106,7 +106,12 @@ def _aws(request: Any, monkeypatch: pytest.MonkeyPatch, stack: Stack, label: str
     from providers.aws import clients
 
     clients.reset()
-    outputs: dict[str, Any] = {"buckets": {}, "tables": {}, "secrets": {}}
+    outputs: dict[str, Any] = {"buckets": {}, "tables": {}, "secrets": {}, "queues": {}}
+    sqs = boto3.client("sqs", region_name="eu-west-1")
+    for queue in stack.queues:
+        outputs["queues"][queue.name] = {
+            "url": sqs.create_queue(QueueName=f"{stack.name}-{queue.name}-{label}")["QueueUrl"],
+            "dead_letter_url": sqs.create_queue(QueueName=f"{stack.name}-{queue.name}-{label}_dlq")["QueueUrl"]}
     s3 = boto3.client("s3", region_name="eu-west-1")
     for bucket in stack.buckets:
         physical = f"{stack.name}-{bucket.name}-{label}-x7k2"
