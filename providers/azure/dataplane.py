@@ -14,6 +14,7 @@ double, big integers); bytes and sets have no JSON form and go to the bad-items 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import time
@@ -26,12 +27,15 @@ from portable.dataplane import (
     DataPlaneError,
     ObjectInfo,
     ObjectStream,
+    QueuedMessage,
     Side,
     TableInfo,
     from_json,
     json_unstorable,
     to_json,
 )
+from providers.azure.clients import encode_queue_message
+from providers.azure.contract import decode_queue_message
 from providers.azure.deploy.names import Names
 from providers.azure.table_client import _CHUNK, escape_key
 
@@ -200,6 +204,54 @@ class AzureDataPlane(DataPlane):
     def write_secret(self, name: str, value: str) -> None:
         client, secret = self._vault(name)
         client.set_secret(secret, value)
+
+
+    # -- Storage queues (dead letters: the '<queue>-poison' queue the Functions host fills) --
+
+    def _queue(self, queue: str, dead_letters: bool) -> Any:
+        physical = self.physical("queue", queue)
+        name = Names.poison_queue(physical) if dead_letters else physical
+        found = self._clients.get(("queue", name))
+        if found is None:
+            from azure.storage.queue import QueueClient, TextBase64DecodePolicy, TextBase64EncodePolicy
+
+            policies = {"message_encode_policy": TextBase64EncodePolicy(),
+                        "message_decode_policy": TextBase64DecodePolicy()}
+            connection = os.environ.get(CONNECTION_VARIABLE)
+            if connection:
+                found = QueueClient.from_connection_string(connection, name, **policies)  # type: ignore[arg-type]
+            else:
+                from azure.identity import DefaultAzureCredential
+
+                found = QueueClient(self._account_url("queue"), name, DefaultAzureCredential(),
+                                    **policies)  # type: ignore[arg-type]
+            self._clients[("queue", name)] = found
+        return found
+
+    def receive_messages(self, queue: str, *, dead_letters: bool = False) -> list[QueuedMessage]:
+        from azure.core.exceptions import ResourceNotFoundError
+
+        try:
+            received = list(self._queue(queue, dead_letters).receive_messages(max_messages=32, visibility_timeout=600))
+        except ResourceNotFoundError:  # no poison queue until the host has dead-lettered a message
+            return []
+        found = []
+        for message in received:
+            body, attributes = decode_queue_message(message.content)
+            found.append(QueuedMessage(body, attributes, message))
+        return found
+
+    def delete_message(self, queue: str, message: QueuedMessage, *, dead_letters: bool = False) -> None:
+        self._queue(queue, dead_letters).delete_message(message.receipt)
+
+    def send_message(self, queue: str, message: QueuedMessage, *, dead_letters: bool = False) -> None:
+        from azure.core.exceptions import ResourceExistsError
+
+        client = self._queue(queue, dead_letters)
+        if dead_letters:
+            with contextlib.suppress(ResourceExistsError):
+                client.create_queue()
+        client.send_message(encode_queue_message(message.body, message.attributes))
 
 
 def _entity(table: TableInfo, item: Mapping[str, Any]) -> dict[str, Any]:

@@ -145,6 +145,14 @@ def _azure(request: Any, monkeypatch: pytest.MonkeyPatch, stack: Stack, label: s
         physical = f"{stack.name}-{bucket.name}-{suffix}"
         blobs.create_container(physical)
         outputs["buckets"][bucket.name] = {"container": physical}
+    from azure.storage.queue import QueueServiceClient
+
+    queues = QueueServiceClient.from_connection_string(connection)
+    outputs["queues"] = {}
+    for queue in stack.queues:
+        physical = f"{stack.name}-{queue.name}-{suffix}"
+        queues.create_queue(physical)
+        outputs["queues"][queue.name] = {"queue": physical}
     tables = TableServiceClient.from_connection_string(connection)
     for table in stack.tables:
         physical = f"{stack.name}{table.name}{suffix}"

@@ -1,5 +1,6 @@
 """``copy --queues``: pending and dead-lettered messages move with body and attributes, local → SQS
-(moto) and back, and the source is left empty."""
+(moto) → Azure Storage queues (Azurite, dead letters on '<queue>-poison') → local, and each source
+is left empty."""
 
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ def _drain(plane: object, queue: str, dead_letters: bool) -> list[tuple[bytes, d
 def test_messages_and_dead_letters_move_both_ways(cloud: Cloud, tmp_path: Path) -> None:
     stack = Stack("shop")
     stack.queue("jobs", dead_letter_after=3)
-    local, aws, back = cloud("local", stack, "src"), cloud("aws", stack, "dst"), cloud("local", stack, "back")
+    local, aws, azure = cloud("local", stack, "src"), cloud("aws", stack, "dst"), cloud("azure", stack, "mid")
+    back = cloud("local", stack, "back")
     pending = [(f"job {i} ü".encode(), {"traceparent": f"00-{i:032x}-{i:016x}-01"}) for i in range(12)]
     dead = [(b'{"order": 7}', {"reason": "poison"}), (b"plain", {})]
     for body, attributes in pending:
@@ -39,7 +41,9 @@ def test_messages_and_dead_letters_move_both_ways(cloud: Cloud, tmp_path: Path) 
     assert [(o.kind, o.copied) for o in first.outcomes] == [("queue", 12), ("dead letters", 2)]
     assert local.receive_messages("jobs") == [] and local.receive_messages("jobs", dead_letters=True) == []
 
-    second = copy_stack(aws, back, Manifest(tmp_path / "b.sqlite3"), tmp_path / "bad.jsonl", CopyOptions(queues=True))
-    assert [(o.kind, o.copied) for o in second.outcomes] == [("queue", 12), ("dead letters", 2)]
+    for source, target in ((aws, azure), (azure, back)):
+        moved = copy_stack(source, target, Manifest(tmp_path / f"{target.provider}.sqlite3"), tmp_path / "bad.jsonl",
+                           CopyOptions(queues=True))
+        assert [(o.kind, o.copied) for o in moved.outcomes] == [("queue", 12), ("dead letters", 2)]
     assert _drain(back, "jobs", False) == sorted(pending)
     assert _drain(back, "jobs", True) == sorted(dead)
