@@ -19,7 +19,7 @@ from portable.registry import get_provider
 
 
 @dataclass(frozen=True)
-class Mapping:
+class ResourceMapping:
     kind: str
     name: str
     source: str
@@ -45,7 +45,7 @@ class MigrationPlan:
     source: str
     target: str
     warnings: list[str] = field(default_factory=list)
-    resources: list[Mapping] = field(default_factory=list)
+    resources: list[ResourceMapping] = field(default_factory=list)
     differences: list[Difference] = field(default_factory=list)
     duration: str = ""
     runbook: list[tuple[str, str]] = field(default_factory=list)
@@ -81,7 +81,7 @@ def _physical(plane: DataPlane, kind: str, name: str) -> str:
         return f"unknown ({error.hint or error.message})"
 
 
-def _mappings(stack: Stack, source: DataPlane, target: DataPlane, notes: list[str]) -> Iterator[Mapping]:
+def _mappings(stack: Stack, source: DataPlane, target: DataPlane, notes: list[str]) -> Iterator[ResourceMapping]:
     for bucket in stack.buckets:
         count = size = None
         try:
@@ -89,7 +89,7 @@ def _mappings(stack: Stack, source: DataPlane, target: DataPlane, notes: list[st
             count, size = len(listing), sum(o.size for o in listing)
         except Exception as error:  # the plan still shows the mapping when the source cannot be read
             notes.append(f"bucket {bucket.name!r}: not counted, the source cannot be read ({type(error).__name__})")
-        yield Mapping("bucket", bucket.name, _physical(source, "bucket", bucket.name),
+        yield ResourceMapping("bucket", bucket.name, _physical(source, "bucket", bucket.name),
                       _physical(target, "bucket", bucket.name), count, size)
     for table in stack.tables:
         count = None
@@ -97,13 +97,13 @@ def _mappings(stack: Stack, source: DataPlane, target: DataPlane, notes: list[st
             count = sum(1 for _ in source.scan_items(source.table(table.name)))
         except Exception as error:  # as above
             notes.append(f"table {table.name!r}: not counted, the source cannot be read ({type(error).__name__})")
-        yield Mapping("table", table.name, _physical(source, "table", table.name),
+        yield ResourceMapping("table", table.name, _physical(source, "table", table.name),
                       _physical(target, "table", table.name), count)
     for secret in stack.secrets:
-        yield Mapping("secret", secret.name, _physical(source, "secret", secret.name),
+        yield ResourceMapping("secret", secret.name, _physical(source, "secret", secret.name),
                       _physical(target, "secret", secret.name))
     for queue in stack.queues:
-        yield Mapping("queue", queue.name, _physical(source, "queue", queue.name), _physical(target, "queue", queue.name))
+        yield ResourceMapping("queue", queue.name, _physical(source, "queue", queue.name), _physical(target, "queue", queue.name))
 
 
 # -- behaviour differences ----------------------------------------------------------------------------
