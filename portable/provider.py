@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     import pulumi
 
     from portable.cost.prices import PriceSheet
+    from portable.dataplane import DataPlane, Side
     from portable.facts import ProviderFacts
     from portable.limits import ProviderLimits
     from portable.model import Function, Stack
@@ -109,6 +110,23 @@ class Provider:
 
     def _package(self) -> str:
         return type(self).__module__.rpartition(".")[0]
+
+    # -- data plane (portable migrate) ------------------------------------------------------------
+
+    def data_plane(self, stack: Stack, side: Side) -> DataPlane:
+        """The data-plane operations (objects, items, secrets, queued messages) on this provider's
+        deployment of ``stack`` (see :mod:`portable.dataplane`): ``DATA_PLANE(stack, side)`` of the
+        ``dataplane`` module beside the provider's own; its SDKs are imported when first used."""
+        name = f"{self._package()}.dataplane"
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if not error.name or not (name == error.name or name.startswith(error.name + ".")):
+                raise
+            raise PortableError(f"Provider {self.name!r} has no data plane ({name} does not exist), so portable "
+                                "migrate cannot move its data", hint="Pick another provider for --from/--to.") from None
+        plane: DataPlane = module.DATA_PLANE(stack, side)
+        return plane
 
     # -- deploying with Pulumi -------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ import importlib
 
 from portable.cli.app import app
 
-COMMANDS = ("validate", "schema", "plan", "dev", "invoke", "dead_letters", "cost", "check")
+COMMANDS = ("validate", "schema", "plan", "dev", "invoke", "dead_letters", "cost", "check", "migrate")
 
 for _command in COMMANDS:
     importlib.import_module(f"portable.cli.{_command}")

@@ -4,11 +4,6 @@ moto server on 127.0.0.1 for the runtime clients."""
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,6 +12,7 @@ import pytest
 
 from portable.model import Stack
 from portable.plan import Plan, plan_stack
+from tests.emulators import moto_server as moto_server
 
 HANDLERS = '''\
 def handle(event, ctx):
@@ -47,45 +43,7 @@ def plan_for(project: Path) -> PlanFor:
     return plan
 
 
-# -- moto ---------------------------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-@pytest.fixture(scope="session")
-def moto_server() -> Iterator[str]:
-    """``moto_server`` on 127.0.0.1 and a free port, for the session; yields its URL."""
-    executable = shutil.which("moto_server", path=str(Path(sys.executable).parent)) or shutil.which("moto_server")
-    if executable is None:
-        pytest.skip("moto_server is not installed; install the 'dev' extra (moto[server])")
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [executable, "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/moto-api/", timeout=1).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"moto_server did not start on {url}")
-                time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+# -- moto (the server itself is tests.emulators.moto_server) -----------------------------------------
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Emulators and stubs for the Google Cloud runtime clients, all bound to 127.0.0.1.
+"""Emulators and stubs for the Google Cloud runtime clients, all bound to 127.0.0.1 (the emulator
+processes themselves are shared fixtures in tests.emulators).
 
 - Cloud Storage: ``gcp-storage-emulator`` (PyPI), in this process.
 - Firestore: the npm package ``@firestore-emulator/server``, installed once by
@@ -13,11 +14,6 @@ skip says why.
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from concurrent import futures
 from pathlib import Path
@@ -26,27 +22,8 @@ from typing import Any
 import pytest
 
 from providers.gcp import clients
-from tests import npm_emulators
-
-NPM_CACHE = npm_emulators.CACHE
-FIRESTORE_LAUNCHER = """\
-const grpc = require('@grpc/grpc-js');
-const bind = grpc.Server.prototype.bindAsync;
-grpc.Server.prototype.bindAsync = function (address, creds, cb) {
-  return bind.call(this, address.replace(/^0\\.0\\.0\\.0:/, '127.0.0.1:'), creds, cb);
-};
-const { FirestoreServer } = require('@firestore-emulator/server');
-const server = new FirestoreServer();
-server.start(Number(process.argv[2])).then(() => console.log('ready'));
-process.on('SIGTERM', () => { server.stop(); process.exit(0); });
-"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+from tests.emulators import firestore_emulator as firestore_emulator
+from tests.emulators import gcs_emulator as gcs_emulator
 
 
 @pytest.fixture(autouse=True)
@@ -57,21 +34,6 @@ def _fresh_sdk_clients() -> Iterator[None]:
 
 
 # -- Cloud Storage ------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def gcs_emulator() -> Iterator[str]:
-    try:
-        from gcp_storage_emulator.server import create_server
-    except ImportError:
-        pytest.skip("gcp-storage-emulator is not installed: pip install gcp-storage-emulator")
-    port = free_port()
-    server = create_server("127.0.0.1", port, in_memory=True)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
 
 
 @pytest.fixture
@@ -85,51 +47,6 @@ def gcs(gcs_emulator: str, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 # -- Firestore -----------------------------------------------------------------------------------------
-
-
-def _install_firestore_emulator() -> Path:
-    if shutil.which("node") is None:
-        pytest.skip("the Firestore emulator needs Node.js, which is not on PATH")
-    npm_emulators.require("firestore")
-    launcher = NPM_CACHE / "portable-firestore-emulator.js"
-    if not launcher.exists() or launcher.read_text() != FIRESTORE_LAUNCHER:
-        written = launcher.with_name(f"{launcher.name}.{os.getpid()}")  # another worker may read it meanwhile
-        written.write_text(FIRESTORE_LAUNCHER)
-        written.replace(launcher)
-    return launcher
-
-
-@pytest.fixture(scope="session")
-def firestore_emulator() -> Iterator[str]:
-    launcher = _install_firestore_emulator()
-    port = free_port()
-    process = subprocess.Popen(
-        ["node", str(launcher), str(port)], cwd=NPM_CACHE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        if line.strip() != "ready":
-            raise RuntimeError(f"Firestore emulator did not start: {line!r} {process.stderr.read() if process.stderr else ''}")
-        _wait_for_port(port)
-        yield f"127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-
-
-def _wait_for_port(port: int, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise RuntimeError(f"nothing listens on 127.0.0.1:{port}")
 
 
 @pytest.fixture
