@@ -15,6 +15,7 @@ Cloud Monitoring); the list, its thresholds and its wording are decided here, so
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -138,3 +139,30 @@ def _queue_alarms(policy: Monitoring, stack: Stack, declared: Queue) -> list[Ala
             f"Queue {queue!r}: the oldest waiting message is older than {age} s (consumers are behind or failing)",
         ))
     return found
+
+
+def cost_note(found: list[Alarm], service: str, monthly: Mapping[str, float]) -> str:
+    """The plan note that lists the alarms per function and what they cost a month (``monthly``: USD by
+    alarm id, as the cloud prices them).
+
+    >>> from portable.model import Stack
+    >>> stack = Stack("shop")
+    >>> _ = stack.function("api", "app:api")
+    >>> found = alarms(stack)
+    >>> print(cost_note(found, "CloudWatch", {a.id: 0.1 for a in found}))
+    Monitoring: 3 CloudWatch alarms, about $0.30 a month: function 'api' 3 (errors, duration, throttles; $0.30)
+    """
+    groups: dict[str, list[Alarm]] = {}
+    for alarm in found:
+        owner = f"function {alarm.function!r}" if alarm.function else f"{alarm.subject_kind} {alarm.subject!r}"
+        groups.setdefault(owner, []).append(alarm)
+    total = sum(monthly.get(a.id, 0.0) for a in found)
+    parts = [
+        f"{owner} {len(group)} ({', '.join(_short(a) for a in group)}; ${sum(monthly.get(a.id, 0.0) for a in group):.2f})"
+        for owner, group in groups.items()
+    ]
+    return f"Monitoring: {len(found)} {service} alarms, about ${total:.2f} a month: " + "; ".join(parts)
+
+
+def _short(alarm: Alarm) -> str:
+    return alarm.id.removeprefix(f"{alarm.subject}-").replace("-", " ")
