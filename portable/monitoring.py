@@ -65,8 +65,7 @@ def alarms(stack: Stack) -> list[Alarm]:
             if policy.failed_schedules and _function_on(function):
                 found.append(Alarm(
                     f"{name}-failed-runs", "failed_schedule", "schedule", name, function.name, 0, 300, None,
-                    f"Schedule {name!r} of function {function.name!r}: a run failed and is in the schedule's "
-                    "failure destination",
+                    f"Schedule {name!r} of function {function.name!r}: a run failed after its retries",
                 ))
     return found
 
