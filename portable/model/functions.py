@@ -9,6 +9,7 @@ from pydantic import Field, field_validator, model_validator
 
 from portable.model.base import Name, Options, PortableModel
 from portable.model.links import Link
+from portable.model.monitoring import FunctionAlarms
 from portable.model.triggers import Http, Schedule, Trigger
 
 PythonVersion = Literal["3.11", "3.12", "3.13", "3.14"]
@@ -74,6 +75,8 @@ class Function(PortableModel):
     for every invocation, ``debug`` adds a summary of the event, ``off`` none. The cloud's own record of
     each invocation (Lambda's REPORT line, Cloud Run's request log, Application Insights' requests) is
     kept whatever the level."""
+    alarms: FunctionAlarms | None = None
+    """This function's alarm settings, where they differ from the stack's ``monitoring``."""
     options: Options = {}
     """Per provider, arguments merged into the native function resource."""
 

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from portable.model.base import Name, Options, PortableModel
 from portable.model.links import Link
+from portable.model.monitoring import QueueAlarms
 from portable.model.triggers import QueueTrigger
 
 
@@ -36,6 +37,8 @@ class Queue(PortableModel):
     """Seconds an unconsumed message is kept (default 4 days, at most 14)."""
     dead_letter_after: int | None = Field(default=5, ge=1, le=1000)
     """Failed deliveries before a message moves to the dead letter; ``None``: no dead letter."""
+    alarms: QueueAlarms | None = None
+    """This queue's alarm settings, where they differ from the stack's ``monitoring``."""
     options: Options = {}
     """Per provider, arguments merged into the native queue resource."""
 

@@ -15,6 +15,7 @@ from portable.model.base import Name, Options, PortableModel, explain
 from portable.model.buckets import Bucket
 from portable.model.functions import Function
 from portable.model.links import Link
+from portable.model.monitoring import Monitoring
 from portable.model.queues import Queue
 from portable.model.references import TRIGGER_SOURCES, check_references
 from portable.model.secrets import Secret
@@ -62,6 +63,8 @@ class Stack(PortableModel):
     """Key-value / document tables."""
     secrets: list[Secret] = []
     """Secrets (their values are set outside the stack)."""
+    monitoring: Monitoring = Monitoring()
+    """Alarms, their notification targets and the dashboard: on by default."""
 
     @model_validator(mode="after")
     def _whole_stack(self) -> Stack:

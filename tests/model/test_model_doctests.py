@@ -12,6 +12,7 @@ MODULES = [
     "portable.model.functions", "portable.model.links", "portable.model.queues", "portable.model.secrets",
     "portable.model.stack", "portable.model.tables", "portable.model.topics", "portable.model.triggers",
     "portable.schedules", "portable.limits", "portable.naming", "portable.deploy", "portable.provider", "portable.contract",
+    "portable.model.monitoring", "portable.monitoring",
 ]
 
 

@@ -97,7 +97,7 @@ PYTHON_CASES: dict[str, tuple[Callable[[], Any], str]] = {
     "builder_unknown_setting": (
         _builder_unknown_setting,
         "Function 'api' has 1 problem:\n"
-        "  - Function 'api': unknown field 'timout' (did you mean 'timeout'?). Allowed fields: 'architecture', "
+        "  - Function 'api': unknown field 'timout' (did you mean 'timeout'?). Allowed fields: 'alarms', 'architecture', "
         "'environment', 'handler', 'links', 'log_level', 'max_instances', 'memory', 'min_instances', 'name', 'options', "
         "'requirements', 'runtime', 'source', 'timeout', 'triggers'",
     ),

@@ -22,7 +22,8 @@ def test_plan_json_lists_every_resource_with_inputs(orders_dir: Path) -> None:
     assert len(lambdas) == 5
     assert all(r["inputs"]["name"].startswith("orders-") for r in lambdas)
     assert plan["outputs"]["http"]["http"]["url"].endswith(".execute-api.eu-west-1.amazonaws.com")
-    assert plan["notes"] and "portable:secret:receipt-signing-key" in plan["notes"][0]
+    assert any("portable:secret:receipt-signing-key" in note for note in plan["notes"])
+    assert any(note.startswith("Monitoring: 20 CloudWatch alarms") for note in plan["notes"])
 
 
 def test_plan_table_shows_components_children_and_key_inputs(orders_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -31,7 +32,7 @@ def test_plan_table_shows_components_children_and_key_inputs(orders_dir: Path, m
     monkeypatch.setattr(output.console, "width", 220)  # the console measured its width when first imported
     result = runner.invoke(app, ["plan", str(orders_dir), "--provider", "aws"], env={"COLUMNS": "220"})
     assert result.exit_code == 0, result.output
-    assert "Plan for stack 'orders' on aws: 69 resources in 12 components" in result.stdout
+    assert "Plan for stack 'orders' on aws: 96 resources in 13 components" in result.stdout
     assert "portable:aws:Function" in result.stdout and "aws:lambda:Function" in result.stdout
     assert "sqs:SendMessage on arn:aws:sqs:eu-west-1:123456789012:orders-receipt-jobs" in result.stdout
     assert ":secret:orders-receipt-signing-key-" in result.stdout, "ARNs are text, not emoji codes"

@@ -17,11 +17,13 @@ import pulumi_aws as aws
 from portable.bundle import Bundle
 from portable.deploy import secret_value
 from portable.model import ObjectTrigger, Stack
+from portable.monitoring import alarms
 from providers.aws.deploy.bucket import Bucket, Subscription
 from providers.aws.deploy.code import archive
 from providers.aws.deploy.component import LinkedResource
 from providers.aws.deploy.function import Function, uses_function_url
 from providers.aws.deploy.http import HttpApi
+from providers.aws.deploy.monitoring import Monitoring
 from providers.aws.deploy.names import Names
 from providers.aws.deploy.queue import Queue
 from providers.aws.deploy.schedule import Schedule
@@ -31,6 +33,8 @@ from providers.aws.deploy.topic import Topic
 
 HTTP_API = "http"
 """The logical name of the stack's HTTP API component."""
+MONITORING = "monitoring"
+"""The logical name of the stack's monitoring component (alarms, their topic, the dashboard)."""
 
 
 def deploy_stack(
@@ -66,9 +70,13 @@ def deploy_stack(
         for name, schedule in f.schedules()
     }
     _notify(buckets, functions)
+    monitoring = {
+        MONITORING: Monitoring(MONITORING, stack, functions=functions, queues=queues, schedules=schedules, opts=opts)
+    } if alarms(stack) else {}
     return {
         "functions": functions, "http": http, "schedules": schedules, "buckets": buckets,
         "queues": queues, "topics": topics, "tables": tables, "secrets": secrets,
+        "monitoring": monitoring,
     }
 
 

@@ -132,6 +132,11 @@ def _identifier(*parts: str) -> str:
     return (text or "fn")[:120]
 
 
+def schedule_function_name(schedule: str) -> str:
+    """The Azure function name of the timer that runs portable schedule ``schedule``."""
+    return _identifier("schedule", schedule)
+
+
 def _http_name(route: Http) -> str:
     return _identifier("http", route.method.lower(), azure_route(route.path).replace("*", "") or "root")
 
@@ -182,7 +187,7 @@ def _entries(function: Function, sources: Sources) -> list[tuple[str, str, str, 
         expression = sources.schedules.get(schedule_name)
         if expression is None:
             raise _missing(function, "the NCRONTAB of schedule", schedule_name)
-        add(_identifier("schedule", schedule_name), "timer as timer_event", _TIMER, schedule=expression,
+        add(schedule_function_name(schedule_name), "timer as timer_event", _TIMER, schedule=expression,
             schedule_name=schedule_name)
     return entries
 

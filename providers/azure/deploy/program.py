@@ -14,10 +14,12 @@ import pulumi
 from portable.bundle import Bundle
 from portable.deploy import secret_value
 from portable.model import Stack
+from portable.monitoring import alarms
 from providers.azure.deploy.bucket import Bucket
 from providers.azure.deploy.component import LinkedResource
 from providers.azure.deploy.foundation import Foundation
 from providers.azure.deploy.function import Function
+from providers.azure.deploy.monitoring import Monitoring
 from providers.azure.deploy.names import Names
 from providers.azure.deploy.queue import Queue
 from providers.azure.deploy.secret import Secret
@@ -66,4 +68,6 @@ def deploy_stack(
     }
     if functions:
         collections["functions"] = functions
+    if alarms(stack):
+        collections["monitoring"] = {"monitoring": Monitoring(f"{prefix}-monitoring", stack, **context)}
     return collections

@@ -18,9 +18,11 @@ from portable.model import ObjectTrigger as ObjectTriggerModel
 from portable.model import QueueTrigger as QueueTriggerModel
 from portable.model import Stack
 from portable.model import TopicTrigger as TopicTriggerModel
+from portable.monitoring import alarms
 from providers.gcp.deploy.bucket import Bucket, ObjectTrigger
 from providers.gcp.deploy.component import GcpComponent, LinkedResource
 from providers.gcp.deploy.function import THREADS, Function
+from providers.gcp.deploy.monitoring import Monitoring
 from providers.gcp.deploy.names import Names
 from providers.gcp.deploy.project import GcpSettings, Project
 from providers.gcp.deploy.queue import Queue, QueueTrigger
@@ -59,7 +61,19 @@ def deploy_stack(
         name: Schedule(name, schedule, target=out["functions"][f.name], **context)
         for f in stack.functions for name, schedule in f.schedules()
     }
+    if alarms(stack):
+        out["monitoring"] = {"monitoring": Monitoring(
+            "monitoring", stack, subscriptions=_topic_subscriptions(stack, out["triggers"]), **context)}
     return {"project": {stack.name: project}, **out}
+
+
+def _topic_subscriptions(stack: Stack, triggers: Mapping[str, Any]) -> dict[str, list[pulumi.Input[str]]]:
+    """Each function's topic-trigger subscription ids: where its failed topic events are counted."""
+    return {
+        f.name: [triggers[f"{f.name}-{t.topic}"].subscription.name
+                 for t in f.triggers if isinstance(t, TopicTriggerModel)]
+        for f in stack.functions
+    }
 
 
 _KINDS = {"bucket": "buckets", "queue": "queues", "topic": "topics", "table": "tables", "secret": "secrets"}

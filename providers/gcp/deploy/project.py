@@ -28,6 +28,7 @@ import pulumi_gcp as gcp
 
 from portable.errors import PortableError
 from portable.model import Stack
+from portable.monitoring import alarms
 from providers.gcp.deploy.code import base_image_stack
 from providers.gcp.deploy.component import GcpComponent
 from providers.gcp.deploy.names import INTERNAL, Names
@@ -88,6 +89,7 @@ def required_apis(stack: Stack) -> list[str]:
         "pubsub": bool(stack.queues or stack.topics or "object" in triggers),
         "eventarc": "object" in triggers, "cloudscheduler": "schedule" in triggers,
         "firestore": bool(stack.tables), "secretmanager": bool(stack.secrets),
+        "monitoring": bool(alarms(stack)),
     }
     return [f"{api}.googleapis.com" for api, used in wanted.items() if used]
 

@@ -44,7 +44,9 @@ def test_the_example_program_runs_under_mocks_with_the_aws_stack_config(orders_d
     ]
     assert all(f.inputs["code"]["archive"].startswith(".portable/build/") for f in functions)
     assert plan.outputs["http"]["http"]["url"].endswith(".execute-api.eu-west-1.amazonaws.com")
-    assert set(plan.outputs) == {"functions", "http", "schedules", "buckets", "queues", "topics", "tables", "secrets"}
+    assert set(plan.outputs) == {
+        "functions", "http", "schedules", "buckets", "queues", "topics", "tables", "secrets", "monitoring",
+    }
 
 
 def golden_plan(stack: Stack, root: Path) -> dict[str, Any]:

@@ -111,7 +111,15 @@ def _add_tags(args: pulumi.ResourceTransformArgs) -> pulumi.ResourceTransformRes
 _UNTAGGED = {
     "aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
     "aws:lambda/permission:Permission", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    "aws:cloudwatch/dashboard:Dashboard", "aws:cloudwatch/logMetricFilter:LogMetricFilter",
 }
+
+
+MONITORING_TAGGED = {
+    "monitoring-alarms", "monitoring-api-errors", "monitoring-api-duration", "monitoring-api-throttles",
+    "monitoring-jobs-dead-letters", "monitoring-jobs-oldest-message",
+}
+"""The monitoring component's taggable children: its topic and the alarms."""
 
 
 def _tagged_stack() -> Stack:
@@ -130,7 +138,8 @@ def test_a_stack_wide_transform_adds_tags_to_every_resource(project: Path) -> No
 
     plan = to_plan(run_program(program, AwsCloud(), config={"portable:provider": "aws"}), provider="aws", stack="shop")
     tagged = [r for r in plan.resources if r.custom and r.type not in _UNTAGGED]
-    assert {r.name for r in tagged} == {"api-role", "api-logs", "api", "api-jobs-events", "jobs", "jobs-dead-letter"}
+    assert {r.name for r in tagged} == {"api-role", "api-logs", "api", "api-jobs-events", "jobs", "jobs-dead-letter",
+                                        *MONITORING_TAGGED}
     assert all(r.inputs["tags"] == {"team": "payments"} for r in tagged)
 
 
@@ -142,7 +151,7 @@ def test_transforms_given_to_deploy_reach_every_child_of_every_component(project
 
     plan = to_plan(run_program(program, AwsCloud(), config={"portable:provider": "aws"}), provider="aws", stack="shop")
     assert {r.name for r in plan.resources if "tags" in r.inputs} == {
-        "api-role", "api-logs", "api", "api-jobs-events", "jobs", "jobs-dead-letter",
+        "api-role", "api-logs", "api", "api-jobs-events", "jobs", "jobs-dead-letter", *MONITORING_TAGGED,
     }
 
 

@@ -145,6 +145,8 @@ def test_a_long_public_http_function_gets_a_public_function_url_with_both_permis
         "Function 'export': timeout 120 s is above 30 s: API Gateway HTTP APIs end a request after 30 s, so "
         "portable serves this function's routes through a Lambda Function URL (up to 900 s) instead of the "
         "stack's HTTP API",
+        "Monitoring: 3 CloudWatch alarms, about $0.40 a month: function 'export' 3 (errors, duration, "
+        "throttles; $0.40)",
     )
 
 

@@ -72,10 +72,12 @@ def test_one_component_per_concept_with_children_parented(plan: Synth) -> None:
     assert sorted(c.split("$")[-1] for c in components) == sorted(
         ["portable:azure:Foundation", "portable:azure:Bucket", "portable:azure:Queue", "portable:azure:Table",
          "portable:azure:Topic", "portable:azure:Secret"] + ["portable:azure:Function"] * 5
-        + ["portable:azure:ObjectEvents"])
+        + ["portable:azure:ObjectEvents", "portable:azure:Monitoring"])
     native = [u for u in plan.urns if "azure-native:" in u]
     assert native and all("$" in u.split("::")[2] for u in native), "every native resource has a component parent"
-    assert set(plan.components) == {"foundation", "buckets", "queues", "tables", "topics", "secrets", "functions"}
+    assert set(plan.components) == {
+        "foundation", "buckets", "queues", "tables", "topics", "secrets", "functions", "monitoring",
+    }
     api = plan.components["functions"]["api"]
     assert api.app is not None and api.plan is not None  # native children reachable as attributes
 

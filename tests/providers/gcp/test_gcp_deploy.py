@@ -42,7 +42,8 @@ def test_one_component_per_concept(orders: Any) -> None:
     components = sorted((r.type.rpartition(":")[2], r.name) for r in orders.resources if not r.custom)
     assert components == [
         ("Bucket", "receipts"), ("Function", "api"), ("Function", "audit-log"), ("Function", "nightly-report"),
-        ("Function", "receipt-indexer"), ("Function", "receipt-worker"), ("ObjectTrigger", "receipt-indexer-receipts"),
+        ("Function", "receipt-indexer"), ("Function", "receipt-worker"), ("Monitoring", "monitoring"),
+        ("ObjectTrigger", "receipt-indexer-receipts"),
         ("Project", "orders"), ("Queue", "receipt-jobs"), ("QueueTrigger", "receipt-worker-receipt-jobs"),
         ("Schedule", "nightly-report"), ("Secret", "receipt-signing-key"), ("Table", "orders"),
         ("Topic", "order-events"), ("TopicTrigger", "audit-log-order-events")]
@@ -62,8 +63,8 @@ def test_components_expose_their_native_resources(orders_stack: Stack) -> None:
     found: dict[str, Any] = {}
     run_program(lambda: found.update(deploy_stack(orders_stack, {f.name: placeholder_bundle(f) for f in orders_stack.functions})),
                 GcpCloud(project="acme-orders"), config={"gcp:project": "acme-orders", "gcp:region": "europe-west1"})
-    assert sorted(found) == ["buckets", "functions", "project", "queues", "schedules", "secrets", "tables",
-                             "topics", "triggers"]
+    assert sorted(found) == ["buckets", "functions", "monitoring", "project", "queues", "schedules", "secrets",
+                             "tables", "topics", "triggers"]
     api = found["functions"]["api"]
     assert type(api.service).__name__ == "Service" and type(api.account).__name__ == "Account"
     assert set(api.exports) == {"url", "service", "service_account"}
@@ -75,7 +76,8 @@ def test_required_apis_are_enabled_and_never_disabled(orders: Any) -> None:
     apis = orders.all("gcp:projects/service:Service")
     assert sorted(a.inputs["service"] for a in apis) == [
         "cloudscheduler.googleapis.com", "eventarc.googleapis.com", "firestore.googleapis.com",
-        "iam.googleapis.com", "pubsub.googleapis.com", "run.googleapis.com", "secretmanager.googleapis.com",
+        "iam.googleapis.com", "monitoring.googleapis.com", "pubsub.googleapis.com", "run.googleapis.com",
+        "secretmanager.googleapis.com",
         "storage.googleapis.com"]
     assert all(a.inputs["disableOnDestroy"] is False for a in apis)
 
