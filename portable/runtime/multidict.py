@@ -41,6 +41,22 @@ class MultiDict(_Base):
         self._d: dict[str, list[str]] | None = None
 
     @staticmethod
+    def from_query(query: str, decoded: object = None) -> MultiDict:
+        """The parameters of the raw query string ``query``, parsed on first use.
+
+        ``decoded`` is what a platform that folds repeated parameters into one comma-joined value
+        (API Gateway v2) already decoded: a ``get`` of a name whose decoded value has no comma (so it
+        is the only value) is answered from it without parsing ``query``.
+        """
+        if type(decoded) is not dict:
+            return MultiDict(query)
+        view = _new(_FoldedQuery)
+        view._src = query
+        view._d = None
+        view._folded = decoded
+        return view
+
+    @staticmethod
     def _key(name: str) -> str:
         return name
 
@@ -225,4 +241,74 @@ class Headers(MultiDict):
         return values[0] if values else default
 
 
+class _FoldedQuery(MultiDict):
+    """A raw query string with the platform's decoded, comma-folded values for fast lookups."""
+
+    __slots__ = ("_folded",)
+    if TYPE_CHECKING:
+        _folded: dict[str, object]
+
+    def _fast(self, name: str) -> str | None:
+        value = self._folded.get(name)
+        if type(value) is str and "," not in value:
+            return value
+        return None
+
+
+_CGI_HEADERS = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH"})
+_environ_keys: dict[str, str] = {}
+
+
+def _environ_key(name: str) -> str:
+    """The environ key of header ``name`` (``X-Request-Id`` -> ``HTTP_X_REQUEST_ID``), remembered."""
+    key = name.upper().replace("-", "_")
+    if key not in _CGI_HEADERS:
+        key = "HTTP_" + key
+    if len(_environ_keys) < 512:
+        _environ_keys[name] = key
+    return key
+
+
+class EnvironHeaders(Headers):
+    """The request headers of a WSGI environ (``HTTP_*``, ``CONTENT_TYPE``, ``CONTENT_LENGTH``), read
+    with one dict lookup per ``get`` until they are changed or listed.
+
+    >>> h = EnvironHeaders({"HTTP_X_REQUEST_ID": "r-1", "CONTENT_TYPE": "text/plain"})
+    >>> h["x-request-id"], h.get("Content-Type"), dict(h.items())
+    ('r-1', 'text/plain', {'x-request-id': 'r-1', 'content-type': 'text/plain'})
+    """
+
+    __slots__ = ()
+
+    def get(self, name: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        if self._d is None:
+            key = _environ_keys.get(name)
+            if key is None:
+                key = _environ_key(name)
+            value = self._src.get(key)  # type: ignore[union-attr]
+            return value if type(value) is str else default
+        values = self._d.get(name.lower())
+        return values[0] if values else default
+
+    def get_all(self, name: str) -> list[str]:
+        if self._d is None:  # a WSGI environ holds one (joined) value per header
+            value = self.get(name)
+            return [] if value is None else [value]
+        return super().get_all(name)
+
+    def _load(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for key, value in self._src.items():  # type: ignore[union-attr]
+            if key.startswith("HTTP_"):
+                name = key[5:]
+            elif key in _CGI_HEADERS:
+                name = key
+            else:
+                continue
+            if type(value) is str:
+                out.setdefault(name.lower().replace("_", "-"), []).append(value)
+        return out
+
+
+_new = object.__new__
 MutableMapping.register(MultiDict)

@@ -26,6 +26,18 @@ def b64decode(text: str | bytes) -> bytes:
     return decode(text, strict_mode=True)  # type: ignore[no-any-return]
 
 
+TEXT_TYPES = ("text/", "application/json", "application/xml", "application/javascript",
+              "application/x-www-form-urlencoded")
+
+
+def is_text_type(content_type: str | None) -> bool:
+    """True when a body of this media type is text (so it travels as a string, not base64)."""
+    if not content_type:
+        return False
+    ct = content_type.lower()
+    return ct.startswith(TEXT_TYPES) or "+json" in ct or "+xml" in ct
+
+
 def b64encode(data: bytes) -> str:
     from binascii import b2a_base64
 
