@@ -27,6 +27,10 @@ class AwsProvider(Provider):
     runtime_files: ClassVar[tuple[str, ...]] = (
         "portable/runtime",
         "providers/aws/runtime.py",
+        "providers/aws/runtime_http.py",
+        "providers/aws/runtime_messages.py",
+        "providers/aws/runtime_objects.py",
+        "providers/aws/runtime_schedule.py",
         "providers/aws/contract.py",
         "providers/aws/clients.py",
     )

@@ -27,7 +27,8 @@ from providers.gcp.clients import SDK_BY_KIND
 
 WSGI_SERVER = "gunicorn>=23,<24"
 RUNTIME_FILES = ("portable/__init__.py", "portable/errors.py", "portable/runtime", "providers/gcp/__init__.py",
-                 "providers/gcp/runtime.py", "providers/gcp/contract.py", "providers/gcp/clients.py",
+                 "providers/gcp/runtime.py", "providers/gcp/runtime_http.py", "providers/gcp/runtime_events.py",
+                 "providers/gcp/contract.py", "providers/gcp/clients.py",
                  "providers/gcp/documents.py")
 GLIBC = {"google-22-full": "2.35", "google-24-full": "2.39"}
 

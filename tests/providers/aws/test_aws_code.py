@@ -45,7 +45,9 @@ def test_bundles_leave_out_what_lambda_provides(monkeypatch: pytest.MonkeyPatch,
     (spec,) = specs
     assert spec.exclude_packages == ("boto3", "botocore", "s3transfer")
     assert spec.runtime_files == (
-        "portable/runtime", "providers/aws/runtime.py", "providers/aws/contract.py", "providers/aws/clients.py",
+        "portable/runtime", "providers/aws/runtime.py", "providers/aws/runtime_http.py",
+        "providers/aws/runtime_messages.py", "providers/aws/runtime_objects.py", "providers/aws/runtime_schedule.py",
+        "providers/aws/contract.py", "providers/aws/clients.py",
     )
     assert (spec.python_version, spec.architecture, spec.requirements) == ("3.13", "arm64", ("requests==2.32.3",))
     assert spec.name == "api"
