@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     BySegments = dict[int, list[tuple[str, tuple[tuple[int, str], ...], tuple[tuple[int, str], ...]]]]
 
 _NONE: tuple[str, ...] = ()
-_UNKNOWN: object = object()
 
 
 def _segments(path: str) -> list[str]:
@@ -125,9 +124,8 @@ class Router:
                 template = by_method.get(m)
                 if template is not None:
                     return template, {}, _NONE
-        by_segments = self._segment_routes.get(method, _UNKNOWN)
-        if by_segments is _UNKNOWN:
-            by_segments = self._segment_routes[method] = self._segments_for(method)
+        segment_routes = self._segment_routes
+        by_segments = segment_routes[method] if method in segment_routes else self._segments_for(method)
         if by_segments is not None:  # no {name+} route: compare segments (what the regex would match)
             parts = path.split("/")
             if parts[0]:  # not an absolute path
@@ -158,11 +156,12 @@ class Router:
         return self._not_found(path, by_method)
 
     def _segments_for(self, method: str) -> tuple[BySegments, ...] | None:
-        """The segment tables of ``method``'s routes in match order, or None when one has a ``{name+}``."""
+        """The segment tables of ``method``'s routes in match order, or None when one has a ``{name+}``
+        (computed once per method)."""
         methods = [m for m in _methods_for(method) if m in self._dynamic]
-        if any(m not in self._by_length for m in methods):
-            return None
-        return tuple(self._by_length[m] for m in methods)
+        found = None if any(m not in self._by_length for m in methods) else tuple(self._by_length[m] for m in methods)
+        self._segment_routes[method] = found
+        return found
 
     def _not_found(self, path: str, by_method: dict[str, str] | None) -> Match:
         allowed = set(by_method or ())
