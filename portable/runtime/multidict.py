@@ -61,12 +61,19 @@ class MultiDict(_Base):
         return name
 
     def _fast(self, name: str) -> str | None:
-        """A value for ``name`` found without normalising the source, or None to take the slow path."""
+        """A value for ``name`` found without normalising the source, or None to take the slow path:
+        a string value of a native dict, or the first value in a query string with nothing to decode."""
         src = self._src
         if type(src) is dict:
             value = src.get(name)
             if type(value) is str:
                 return value
+        elif type(src) is str and "%" not in src and "+" not in src and "=" not in name and "&" not in name:
+            query = f"&{src}&"
+            start = query.find(f"&{name}=")
+            if start >= 0 and not 0 <= query.find(f"&{name}&") < start:  # not after a bare "name"
+                start += len(name) + 2
+                return query[start:query.find("&", start)]
         return None
 
     def _load(self) -> dict[str, list[str]]:
@@ -212,6 +219,14 @@ class Headers(MultiDict):
     @staticmethod
     def _key(name: str) -> str:
         return name.lower()
+
+    def _fast(self, name: str) -> str | None:
+        src = self._src
+        if type(src) is dict:
+            value = src.get(name)
+            if type(value) is str:
+                return value
+        return None
 
     def get_all(self, name: str) -> list[str]:
         if self._d is None:
