@@ -5,6 +5,7 @@ from __future__ import annotations
 from portable.runtime import UNSET as _UNSET
 from portable.runtime.errors import MalformedEvent
 from portable.runtime.payload import Payload
+from portable.runtime.times import parse_time
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -95,9 +96,7 @@ class Message(Payload):
     def enqueued_time(self) -> datetime | None:
         """When the message was sent or enqueued (aware, UTC)."""
         value = self._enqueued
-        if isinstance(value, (str, int)):
-            from portable.runtime.times import parse_time
-
+        if value is not None:  # as delivered (text, epoch ms, a datetime with any offset or none): UTC
             value = self._enqueued = parse_time(value, self._what, "enqueued time")
         return value
 

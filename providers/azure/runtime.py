@@ -145,10 +145,21 @@ def _get_body(msg: Any, what: str) -> bytes | str:
     return body
 
 
-def queue_message(msg: Any, source: str | None = None) -> Message:
-    """The neutral message of an ``azure.functions.QueueMessage`` (a portable envelope is unwrapped)."""
+_message_type: type[Message] | None = None
+
+
+def _message() -> type[Message]:
+    """``Message``, imported on the first message (HTTP-only apps never load it)."""
+    global _message_type
     from portable.runtime.message import Message
 
+    _message_type = Message
+    return Message
+
+
+def queue_message(msg: Any, source: str | None = None) -> Message:
+    """The neutral message of an ``azure.functions.QueueMessage`` (a portable envelope is unwrapped)."""
+    Message = _message_type or _message()
     data, attributes = decode_queue_message(_get_body(msg, "Storage queue message"))
     return Message(data, _text(getattr(msg, "id", None)) or "", attributes, getattr(msg, "dequeue_count", None),
                    getattr(msg, "insertion_time", None), source, False, msg)
@@ -157,7 +168,7 @@ def queue_message(msg: Any, source: str | None = None) -> Message:
 def service_bus_message(msg: Any, source: str | None = None) -> Message:
     """The neutral message of an ``azure.functions.ServiceBusMessage``: application properties become
     string attributes, the content type the ``content-type`` attribute."""
-    from portable.runtime.message import Message
+    Message = _message_type or _message()
 
     body = _get_body(msg, "Service Bus message")
     properties = getattr(msg, "application_properties", None)
