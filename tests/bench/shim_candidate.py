@@ -221,6 +221,25 @@ def _azure_objects():
     return http, queue, service_bus, timer
 
 
+class FakeTraceContext:
+    trace_parent = TRACEPARENT
+    trace_state = ""
+    attributes: dict = {}
+
+
+class FakeFunctionContext:
+    """What the Python worker passes as ``context`` (the generated function_app.py asks for it)."""
+
+    invocation_id = "0d5f1c43-8d3e-4b0a-9d61-4f1b2c3d4e5f"
+    function_name = "orders"
+    function_directory = "/home/site/wwwroot"
+    trace_context = FakeTraceContext()
+    retry_context = None
+
+
+AZ_CTX = FakeFunctionContext()
+
+
 def _check_func_response(res):
     assert res.status_code == 201 and json.loads(res.get_body()) == E.RESULT, res
     assert res.mimetype == "application/json", res.mimetype
@@ -344,9 +363,9 @@ def _portable_azure():
             return dict(seen)
         return op
 
-    return {
-        "azure_func_http_e2e": http.http,
-        "azure_queue_e2e": handled(lambda msg: messages.queue(msg, "orders")),
-        "azure_service_bus_e2e": handled(lambda msg: messages.service_bus(msg, "orders")),
-        "azure_timer_e2e": handled(lambda timer: schedules.timer(timer, "nightly-report")),
+    return {  # the entries as the generated function_app.py calls them
+        "azure_func_http_e2e": lambda req: http.http(req, AZ_CTX),
+        "azure_queue_e2e": handled(lambda msg: messages.queue(msg, "orders", AZ_CTX)),
+        "azure_service_bus_e2e": handled(lambda msg: messages.service_bus(msg, "orders", AZ_CTX)),
+        "azure_timer_e2e": handled(lambda timer: schedules.timer(timer, "nightly-report", AZ_CTX)),
     }
