@@ -271,6 +271,16 @@ class _FoldedQuery(MultiDict):
 
 
 _CGI_HEADERS = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH"})
+
+
+def wsgi_text(value: str) -> str:
+    """A WSGI string (the bytes sent, decoded as latin-1, PEP 3333) decoded as UTF-8 instead; text that
+    is not UTF-8 stays as it is."""
+    try:
+        return value.encode("latin-1").decode()
+    except UnicodeError:
+        return value
+
 _environ_keys: dict[str, str] = {}
 
 
@@ -286,7 +296,8 @@ def _environ_key(name: str) -> str:
 
 class EnvironHeaders(Headers):
     """The request headers of a WSGI environ (``HTTP_*``, ``CONTENT_TYPE``, ``CONTENT_LENGTH``), read
-    with one dict lookup per ``get`` until they are changed or listed.
+    with one dict lookup per ``get`` until they are changed or listed; non-ASCII values are decoded as
+    UTF-8 (as on the other platforms), not as WSGI's latin-1.
 
     >>> h = EnvironHeaders({"HTTP_X_REQUEST_ID": "r-1", "CONTENT_TYPE": "text/plain"})
     >>> h["x-request-id"], h.get("Content-Type"), dict(h.items())
@@ -301,7 +312,9 @@ class EnvironHeaders(Headers):
             if key is None:
                 key = _environ_key(name)
             value = self._src.get(key)  # type: ignore[union-attr]
-            return value if type(value) is str else default
+            if type(value) is not str:
+                return default
+            return value if value.isascii() else wsgi_text(value)
         values = self._d.get(name.lower())
         return values[0] if values else default
 
@@ -321,7 +334,7 @@ class EnvironHeaders(Headers):
             else:
                 continue
             if type(value) is str:
-                out.setdefault(name.lower().replace("_", "-"), []).append(value)
+                out.setdefault(name.lower().replace("_", "-"), []).append(value if value.isascii() else wsgi_text(value))
         return out
 
 

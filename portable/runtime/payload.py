@@ -97,5 +97,7 @@ class Payload:
                 value = _loads(src if type(src) is str and not self._b64 else self.body)
             except ValueError:  # JSONDecodeError and UnicodeDecodeError
                 raise MalformedEvent(self._what, "body", "valid JSON") from None
+            except RecursionError:  # nested deeper than the parser recurses: a bad request like any other
+                raise MalformedEvent(self._what, "body", "JSON nested less deeply") from None
             self._json = value
         return value

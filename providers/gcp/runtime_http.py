@@ -6,7 +6,7 @@ from __future__ import annotations
 from portable.runtime.context import from_cloud_trace
 from portable.runtime.errors import MalformedEvent
 from portable.runtime.http import HttpRequest
-from portable.runtime.multidict import EnvironHeaders, MultiDict
+from portable.runtime.multidict import EnvironHeaders, MultiDict, wsgi_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -24,16 +24,6 @@ _REASONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 301: 
             500: "Internal Server Error", 503: "Service Unavailable"}
 _STATUS_LINES = {status: f"{status} {reason}" for status, reason in _REASONS.items()}
 _from_parts = HttpRequest.from_parts
-
-
-def wsgi_text(value: str) -> str:
-    """WSGI strings are bytes decoded as latin-1: re-decode as UTF-8."""
-    if value.isascii():
-        return value
-    try:
-        return value.encode("latin-1").decode()
-    except UnicodeError:
-        return value
 
 
 def read_body(environ: Mapping[str, Any]) -> bytes:

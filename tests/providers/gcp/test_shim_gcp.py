@@ -256,3 +256,17 @@ def test_random_push_and_cloudevent_bodies_raise_only_event_errors(value: Any) -
     for parse in (lambda: gcp.push_message(json.dumps(value)).json(), lambda: gcp.structured_cloudevent(value).message()):
         with contextlib.suppress(EventError):
             parse()
+
+
+def test_non_ascii_header_values_arrive_as_sent() -> None:
+    """WSGI hands header bytes decoded as latin-1; the handler sees the UTF-8 text the client sent, as on
+    the other clouds (issue 17 §6)."""
+    sent = "Zoë Ångström, café ☕"
+    seen: list[Any] = []
+    app = gcp.CloudRunApp(Function("api", lambda request: seen.append(
+        (request.headers.get("x-customer"), request.headers.get_all("x-customer"), dict(request.headers.items()))),
+        provider="gcp", log_level="off"))
+    env = environ("GET", "/", headers={"X-Customer": sent.encode().decode("latin-1")})
+    assert call(app, env)[0].startswith("204")
+    value, values, listed = seen[0]
+    assert (value, values, listed["x-customer"]) == (sent, [sent], sent)
