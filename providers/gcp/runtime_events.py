@@ -29,10 +29,13 @@ _loads = json.loads
 
 
 # ------------------------------------------------------------------------------------- Pub/Sub ----
-def _pubsub_message(message: object, what: str, source: str | None, attempt: int | None = None) -> Message:
+def _pubsub_message(message: object, what: str, source: str | None, attempt: int | None = None,
+                    event_id: str | None = None, event_time: str | None = None) -> Message:
+    """The neutral message of a PubsubMessage object; a CloudEvent's own ``event_id`` and ``event_time``
+    stand in for a missing ``messageId`` / ``publishTime``."""
     if type(message) is not dict:
         raise MalformedEvent(what, "message", "an object")
-    message_id = message.get("messageId") or message.get("message_id")
+    message_id = message.get("messageId") or message.get("message_id") or event_id
     if type(message_id) is not str:
         raise MalformedEvent(what, "message.messageId", "a string")
     attributes = message.get("attributes")
@@ -44,7 +47,7 @@ def _pubsub_message(message: object, what: str, source: str | None, attempt: int
     if data is not None and type(data) is not str:
         raise MalformedEvent(what, "message.data", "a base64 string")
     return Message(data, message_id, attributes, attempt,
-                   message.get("publishTime") or message.get("publish_time"), source, True, message)
+                   message.get("publishTime") or message.get("publish_time") or event_time, source, True, message)
 
 
 def push_message(body: bytes | str, source: str | None = None) -> Message:
@@ -108,10 +111,8 @@ class CloudEventIn:
         if source is None and self.source:
             source = resolve("topic", self.source)
         attempt = data.get("deliveryAttempt")
-        message = _pubsub_message(data.get("message"), "Eventarc Pub/Sub event", source,
-                                  attempt if type(attempt) is int else None)
-        message.id = message.id or self.id
-        return message
+        return _pubsub_message(data.get("message"), "Eventarc Pub/Sub event", source,
+                               attempt if type(attempt) is int else None, self.id, self.time)
 
     def object_event(self, bucket: str | None = None) -> ObjectEvent:
         """The object event of a Cloud Storage ``finalized`` / ``deleted`` event."""

@@ -270,3 +270,15 @@ def test_non_ascii_header_values_arrive_as_sent() -> None:
     assert call(app, env)[0].startswith("204")
     value, values, listed = seen[0]
     assert (value, values, listed["x-customer"]) == (sent, [sent], sent)
+
+
+def test_a_pubsub_cloudevent_without_a_message_id_takes_the_event_id_and_time() -> None:
+    """functions-framework's own payload (../shared/fixtures/peers/gcp/pubsub_text-cloud-event-output.json):
+    its message has no messageId nor publishTime; functions-framework uses the event's id and time, and so
+    does portable (issue 17 §7)."""
+    peers = Path(__file__).resolve().parents[4] / "shared" / "fixtures" / "peers" / "gcp"
+    payload = json.loads((peers / "pubsub_text-cloud-event-output.json").read_text())
+    message = gcp.structured_cloudevent(payload).message("events")
+    assert (message.id, message.text, dict(message.attributes), message.source) == (
+        "aaaaaa-1111-bbbb-2222-cccccccccccc", "test message 3", {"attr1": "attr1-value"}, "events")
+    assert message.enqueued_time == datetime(2020, 9, 29, 11, 32, tzinfo=UTC)
