@@ -62,6 +62,7 @@ def trigger_of(event: object) -> str:
     if type(event) is not dict:
         raise UnsupportedEvent(f"a Lambda event must be a JSON object; got {type(event).__name__}")
     if "requestContext" in event or "httpMethod" in event:
+        _refuse_http_lookalikes(event)
         return "http"
     records = event.get("Records")
     if records is not None:
@@ -91,8 +92,30 @@ def trigger_of(event: object) -> str:
             f"EventBridge event {detail_type!r} from {source!r} is not a portable trigger; portable handles "
             "S3 object events and schedules"
         )
+    _refuse_http_lookalikes(event)  # e.g. a TOKEN authorizer call
     keys = ", ".join(sorted(map(str, event))[:8]) or "none"
     raise UnsupportedEvent(f"unrecognised Lambda event (top-level keys: {keys})")
+
+
+def _refuse_http_lookalikes(event: dict[str, Any]) -> None:
+    """UnsupportedEvent for the Lambda events that carry HTTP-like fields but are no HTTP request."""
+    if "methodArn" in event or "routeArn" in event:
+        kind = "API Gateway Lambda authorizer"
+    elif "authorizationToken" in event:
+        kind = "AppSync Lambda authorizer"
+    elif "actionGroup" in event and "agent" in event:
+        kind = "Bedrock agent action group"
+    elif type(event.get("requestContext")) is dict and "serviceNetworkArn" in event["requestContext"]:
+        kind = "VPC Lattice"
+    else:
+        return
+    raise UnsupportedEvent(f"{kind} events are not a portable trigger; portable handles HTTP requests from API "
+                           "Gateway, Function URLs and ALB, SQS, SNS, S3 and schedules")
+
+
+def _plain_http(event: dict[str, Any]) -> bool:
+    """The hot-path test: an HTTP request, not an authorizer call (those carry ``type`` or a token)."""
+    return "requestContext" in event and "type" not in event and "authorizationToken" not in event
 
 
 _handlers: dict[str, Handle] = {"http": handle_http}
@@ -121,7 +144,7 @@ class LambdaHandler:
         fn = self.function
         if fn is None:
             fn = self.function = Function.from_env("aws")
-        if type(event) is dict and "requestContext" in event:  # the hot path: HTTP
+        if type(event) is dict and _plain_http(event):  # the hot path: HTTP
             return handle_http(fn, event, context)
         return _handler_of(trigger_of(event))(fn, event, context)
 

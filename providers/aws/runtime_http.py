@@ -7,7 +7,7 @@ Also :func:`lambda_context`, the invocation :class:`Context` every trigger famil
 from __future__ import annotations
 
 from portable.runtime.context import from_xray
-from portable.runtime.errors import EventError, MalformedEvent
+from portable.runtime.errors import EventError, MalformedEvent, UnsupportedEvent
 from portable.runtime.http import HttpRequest, HttpResponse
 from portable.runtime.multidict import Headers, MultiDict
 from portable.runtime.payload import b64encode
@@ -192,6 +192,9 @@ def handle_http(fn: Function, event: dict[str, Any], lambda_ctx: Any) -> dict[st
         headers = request.headers
         traceparent = headers.get("traceparent") or from_xray(headers.get("x-amzn-trace-id"))
     except EventError as e:
+        if type(rc) is dict and "serviceNetworkArn" in rc:  # VPC Lattice: not an HTTP trigger of portable's
+            raise UnsupportedEvent("VPC Lattice events are not a portable trigger; portable handles HTTP requests "
+                                   "from API Gateway, Function URLs and ALB") from None
         return http_response(fn.reject(e, lambda_context(fn, lambda_ctx, None)), fmt)
     response = fn.http(request, lambda_context(fn, lambda_ctx, traceparent))
     return _v2_response(response) if fmt == V2 else _multi_response(response, fmt)
