@@ -41,22 +41,6 @@ class MultiDict(_Base):
         self._d: dict[str, list[str]] | None = None
 
     @staticmethod
-    def from_query(query: str, decoded: object = None) -> MultiDict:
-        """The parameters of the raw query string ``query``, parsed on first use.
-
-        ``decoded`` is what a platform that folds repeated parameters into one comma-joined value
-        (API Gateway v2) already decoded: a ``get`` of a name whose decoded value has no comma (so it
-        is the only value) is answered from it without parsing ``query``.
-        """
-        if type(decoded) is not dict:
-            return MultiDict(query)
-        view = _new(_FoldedQuery)
-        view._src = query
-        view._d = None
-        view._folded = decoded
-        return view
-
-    @staticmethod
     def _key(name: str) -> str:
         return name
 
@@ -254,20 +238,6 @@ class Headers(MultiDict):
                     return value
         values = self._data().get(name.lower())
         return values[0] if values else default
-
-
-class _FoldedQuery(MultiDict):
-    """A raw query string with the platform's decoded, comma-folded values for fast lookups."""
-
-    __slots__ = ("_folded",)
-    if TYPE_CHECKING:
-        _folded: dict[str, object]
-
-    def _fast(self, name: str) -> str | None:
-        value = self._folded.get(name)
-        if type(value) is str and "," not in value:
-            return value
-        return None
 
 
 _CGI_HEADERS = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH"})

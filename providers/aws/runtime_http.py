@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
 V2, V1, ALB, ALB_MULTI = "v2", "v1", "alb", "alb-multi"
 _from_parts = HttpRequest.from_parts
-_from_query = MultiDict.from_query
 
 
 def lambda_context(fn: Function, lambda_ctx: Any, traceparent: str | None) -> Context:
@@ -60,11 +59,8 @@ def _v2_request(event: Mapping[str, Any], rc: Mapping[str, Any]) -> HttpRequest:
     stage = rc.get("stage")
     if stage and stage != "$default" and type(stage) is str and path.startswith(f"/{stage}/"):
         path = path[len(stage) + 1:]
-    raw_query = event.get("rawQueryString")
-    query = (
-        _from_query(raw_query, event.get("queryStringParameters")) if type(raw_query) is str
-        else MultiDict(event.get("queryStringParameters"))
-    )
+    raw_query = event.get("rawQueryString")  # one source for every read (queryStringParameters folds values)
+    query = MultiDict(raw_query if type(raw_query) is str else event.get("queryStringParameters"))
     cookies = event.get("cookies")
     if cookies is not None and type(cookies) is not list:
         raise MalformedEvent("API Gateway v2 request", "cookies", "a list")

@@ -1,7 +1,7 @@
 """No module outside portable/runtime touches a private member of a runtime type.
 
 The shims build neutral events through the runtime types' own constructors (``HttpRequest.from_parts``,
-``MultiDict.from_query``, ``EnvironHeaders``, ``Message(...)``); a rename inside portable/runtime must
+``MultiDict(...)``, ``EnvironHeaders``, ``Message(...)``); a rename inside portable/runtime must
 not silently break one cloud. The scan is by name: every ``x._name`` whose ``_name`` is a private
 member (slot, attribute, method or class attribute) of a class in portable/runtime is refused, unless a
 class of the same module that does not derive from a runtime type defines that name itself.

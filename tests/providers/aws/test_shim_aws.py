@@ -357,3 +357,15 @@ def test_http_lookalikes_from_the_peers_are_unsupported_not_requests(name: str, 
     with pytest.raises(UnsupportedEvent, match=f"^{kind} events are not a portable trigger"):
         aws.trigger_of(event)
     assert calls == []
+
+
+@pytest.mark.parametrize("first_read", ["get", "get_all"])
+def test_the_query_answers_from_one_source_whatever_is_read_first(first_read: str) -> None:
+    """rawQueryString and the folded queryStringParameters may disagree (here a value API Gateway would
+    have folded, and a stale one): every read answers from rawQueryString, in any order (§7)."""
+    event = fixture("lambda-url-get-empty.json")
+    event.update(rawQueryString="tag=a&tag=b&limit=10", queryStringParameters={"tag": "a,b", "limit": "99"})
+    query = aws.http_request(event).query
+    answers = [query.get("limit"), query.get_all("tag")] if first_read == "get" else [
+        query.get_all("limit")[0], query.get_all("tag")]
+    assert [*answers, query.get("tag"), query.to_dict()] == ["10", ["a", "b"], "a", {"tag": ["a", "b"], "limit": ["10"]}]
