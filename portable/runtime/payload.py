@@ -94,8 +94,13 @@ class Payload:
         if value is _UNSET:
             src = self._body_src
             try:
-                value = _loads(src if type(src) is str and not self._b64 else self.body)
-            except ValueError:  # JSONDecodeError and UnicodeDecodeError
+                if type(src) is not str:
+                    value = _loads(self.body)
+                elif self._b64:  # base64 text (Pub/Sub data): decoded for the parser only, body stays lazy
+                    value = _loads(b64decode(src))
+                else:
+                    value = _loads(src)
+            except ValueError:  # JSONDecodeError, UnicodeDecodeError and binascii.Error
                 raise MalformedEvent(self._what, "body", "valid JSON") from None
             except RecursionError:  # nested deeper than the parser recurses: a bad request like any other
                 raise MalformedEvent(self._what, "body", "JSON nested less deeply") from None

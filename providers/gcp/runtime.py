@@ -91,7 +91,7 @@ class CloudRunApp:
             return self._event(fn, environ, start_response, "")
         try:
             request = wsgi_request(environ)
-            ctx = fn.context(traceparent=trace_of(request.headers))
+            ctx = fn.context("", trace_of(request.headers))
         except EventError as e:
             return respond(fn.reject(e), start_response)
         return respond(fn.http(request, ctx), start_response)
@@ -110,18 +110,18 @@ class CloudRunApp:
         return hmac.compare_digest(given.encode(), expected.encode())
 
     def _event(self, fn: Function, environ: dict[str, Any], start_response: StartResponse, path: str) -> Iterable[bytes]:
-        if path and not self._authorised(fn, environ):
+        if path and self._token != "" and not self._authorised(fn, environ):
             return done(403, start_response)
         events = _events_module or _events()
         kind, _, name = path[len(EVENT_PREFIX):].partition("/") if path else ("", "", "")
         headers = EnvironHeaders(environ)
-        trigger = "schedule" if kind == "schedule" else "object" if kind == "bucket" else "message"
         try:
             neutral, trigger = events.parse(headers, read_body(environ), kind, name, path, environ)
             trace = neutral.attributes.get("traceparent") if trigger == "message" else None
         except EventError as e:
-            return respond(fn.reject(e, fn.context(traceparent=trace_of(headers)), trigger), start_response)
-        ctx = fn.context(traceparent=trace or trace_of(headers))
+            trigger = "schedule" if kind == "schedule" else "object" if kind == "bucket" else "message"
+            return respond(fn.reject(e, fn.context("", trace_of(headers)), trigger), start_response)
+        ctx = fn.context("", trace or trace_of(headers))
         try:
             if trigger == "message":
                 fn.message(neutral, ctx)

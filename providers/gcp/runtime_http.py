@@ -92,7 +92,7 @@ _EMPTY = (b"",)
 
 def done(status: int, start_response: StartResponse) -> Iterable[bytes]:
     """An answer without a body (event deliveries)."""
-    start_response(status_line(status), [("content-length", "0")])
+    start_response(_STATUS_LINES.get(status) or status_line(status), [("content-length", "0")])
     return _EMPTY
 
 
