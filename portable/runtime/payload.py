@@ -96,8 +96,11 @@ class Payload:
             try:
                 if type(src) is not str:
                     value = _loads(self.body)
-                elif self._b64:  # base64 text (Pub/Sub data): decoded for the parser only, body stays lazy
-                    value = _loads(b64decode(src))
+                elif self._b64:  # base64 text (Pub/Sub data): decoded once, for the parser and body alike
+                    body = self._body
+                    if body is None:
+                        body = self._body = b64decode(src)  # type: ignore[misc]  # a slot of the class using this mixin
+                    value = _loads(body)
                 else:
                     value = _loads(src)
             except ValueError:  # JSONDecodeError, UnicodeDecodeError and binascii.Error
