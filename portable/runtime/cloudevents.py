@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from portable.runtime.http import is_text_type
-from portable.runtime.payload import b64encode
+from portable.runtime.payload import b64encode, is_text_type
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -95,11 +95,11 @@ class Context:
     __slots__ = (
         "_deadline",
         "_incoming",
+        "_invocation_id",
         "_remaining",
         "_traceparent",
         "cold_start",
         "function_name",
-        "invocation_id",
         "provider",
         "raw",
     )
@@ -116,7 +116,7 @@ class Context:
         raw: object = None,
     ) -> None:
         self.function_name = function_name
-        self.invocation_id = invocation_id
+        self._invocation_id = invocation_id
         self.provider = provider
         self.cold_start = cold_start
         self._incoming = traceparent
@@ -124,6 +124,18 @@ class Context:
         self._deadline = deadline
         self._remaining = remaining_ms
         self.raw = raw
+
+    @property
+    def invocation_id(self) -> str:
+        """The platform's id of this invocation; a random one (made on first use) when it gives none."""
+        value = self._invocation_id
+        if not value:
+            value = self._invocation_id = os.urandom(16).hex()
+        return value
+
+    @invocation_id.setter
+    def invocation_id(self, value: str) -> None:
+        self._invocation_id = value
 
     @property
     def traceparent(self) -> str:

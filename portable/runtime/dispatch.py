@@ -17,7 +17,6 @@ from __future__ import annotations
 import importlib
 import json
 import os
-from json.encoder import encode_basestring_ascii as _quote
 from time import perf_counter_ns
 
 from portable.runtime import env
@@ -234,8 +233,7 @@ class Function:
             from time import monotonic
 
             deadline = monotonic() + self.timeout
-        return Context(self.name, invocation_id or os.urandom(16).hex(), self.provider, cold, traceparent, deadline,
-                       remaining_ms, raw)
+        return Context(self.name, invocation_id, self.provider, cold, traceparent, deadline, remaining_ms, raw)
 
     def http(self, request: HttpRequest, ctx: Context | None = None) -> HttpResponse:
         """Run the handler for an HTTP request; never raises."""
@@ -298,14 +296,15 @@ class Function:
                   trigger != "http")
         return _error_body(400, str(error), ctx.invocation_id)
 
-    def _event(self, trigger: str, event: object, ctx: Context, extra: str) -> None:
+    def _event(self, trigger: str, event: object, ctx: Context, field: str, value: str) -> None:
+        """Run the handler for a non-HTTP event; the log line names it by ``field``: ``value``."""
         t0 = perf_counter_ns()
         handler = self._handler
         if handler is None:
             try:
                 handler = self.load()
             except ConfigError as e:
-                self._log(trigger, "error", t0, ctx, extra + _failure_fields(e), True)
+                self._log(trigger, "error", t0, ctx, member(field, value) + _failure_fields(e), True)
                 raise
         config = self._config
         config_token = env.bind(config) if config is not None else None
@@ -316,7 +315,7 @@ class Function:
             else:
                 handler(event)
         except Exception as e:
-            self._log(trigger, "error", t0, ctx, extra + _failure_fields(e), True)
+            self._log(trigger, "error", t0, ctx, member(field, value) + _failure_fields(e), True)
             raise HandlerFailed(self.name, trigger, e, ctx.invocation_id) from e
         finally:
             _current.reset(ctx_token)
@@ -324,7 +323,8 @@ class Function:
                 env.reset(config_token)
         log = self.log
         if log.level >= 2:
-            log.write(trigger, "ok", perf_counter_ns() - t0, ctx.cold_start, ctx.invocation_id, ctx.trace_id, extra)
+            log.write(trigger, "ok", perf_counter_ns() - t0, ctx.cold_start, ctx.invocation_id, ctx.trace_id,
+                      member(field, value))
 
     def _log(self, trigger: str, outcome: str, t0: int, ctx: Context, extra: str, failed: bool) -> None:
         log = self.log
@@ -336,15 +336,15 @@ class Function:
         """Run the handler for one queue/topic message; raises HandlerFailed if it raised."""
         if ctx is None:
             ctx = self.context(message.id, traceparent=message.attributes.get("traceparent"))
-        self._event("message", message, ctx, f',"message_id":{_quote(message.id)}')
+        self._event("message", message, ctx, "message_id", message.id)
 
     def object_event(self, event: ObjectEvent, ctx: Context | None = None) -> None:
         """Run the handler for an object event; raises HandlerFailed if it raised."""
-        self._event("object", event, ctx or self.context(event.id), member("key", event.key))
+        self._event("object", event, ctx or self.context(event.id), "key", event.key)
 
     def schedule(self, event: ScheduleEvent, ctx: Context | None = None) -> None:
         """Run the handler for a schedule; raises HandlerFailed if it raised."""
-        self._event("schedule", event, ctx or self.context(event.id), member("schedule", event.name))
+        self._event("schedule", event, ctx or self.context(event.id), "schedule", event.name)
 
     def __repr__(self) -> str:
         return f"Function({self.name!r}, provider={self.provider!r})"

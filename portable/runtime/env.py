@@ -32,7 +32,7 @@ ROUTES = "PORTABLE_ROUTES"
 LINKS = "PORTABLE_LINKS"
 """JSON object: portable resource name -> ``{"kind", "access", "id", ...}``."""
 LOG = "PORTABLE_LOG"
-"""``off``, ``info`` (default) or ``debug``."""
+"""``off``, ``error`` (the default: failed invocations only), ``info`` or ``debug`` (see :mod:`portable.runtime.log`)."""
 TIMEOUT = "PORTABLE_TIMEOUT"
 """Optional: the function's timeout in seconds (used for ``Context.remaining_time`` where the platform
 does not say)."""

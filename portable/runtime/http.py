@@ -7,31 +7,20 @@ import json as _json
 from portable.runtime import UNSET as _UNSET
 from portable.runtime.errors import MalformedEvent
 from portable.runtime.multidict import Headers, MultiDict
-from portable.runtime.payload import Payload
+from portable.runtime.payload import Payload, is_text_type
 from portable.runtime.urlcode import parse_cookie_header, parse_cookie_list
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Mapping
     from typing import Any
 
     from portable.runtime.multidict import Source
 
 _NO_HEADERS: dict[str, list[str]] = {}
+_new = object.__new__
 _loads = _json.loads
 _dumps = _json.dumps
-
-
-TEXT_TYPES = ("text/", "application/json", "application/xml", "application/javascript",
-              "application/x-www-form-urlencoded")
-
-
-def is_text_type(content_type: str | None) -> bool:
-    """True when a body of this media type is text (so it travels as a string, not base64)."""
-    if not content_type:
-        return False
-    ct = content_type.lower()
-    return ct.startswith(TEXT_TYPES) or "+json" in ct or "+xml" in ct
 
 
 class HttpRequest(Payload):
@@ -98,6 +87,42 @@ class HttpRequest(Payload):
         self.request_id = request_id
         self.route: str | None = None
         self.raw = raw
+
+    @classmethod
+    def from_parts(
+        cls,
+        method: str,
+        path: str,
+        query: MultiDict,
+        headers: Headers,
+        body: bytes | str | None,
+        base64_body: bool,
+        cookies: Mapping[str, str] | list[str] | None,
+        path_params: dict[str, str],
+        source_ip: str | None,
+        request_id: str,
+        route: str | None,
+        raw: Any,
+    ) -> HttpRequest:
+        """A request from parts a shim has already parsed and checked: nothing is converted or validated
+        (``query`` and ``headers`` are used as given, ``body`` is decoded on first access)."""
+        request = _new(cls)
+        request.method = method
+        request.path = path
+        request.query = query
+        request.headers = headers
+        request._body_src = body
+        request._b64 = base64_body
+        request._body = None
+        request._json = _UNSET
+        request._cookie_src = cookies
+        request._cookies = None
+        request.path_params = path_params
+        request.source_ip = source_ip
+        request.request_id = request_id
+        request.route = route
+        request.raw = raw
+        return request
 
     @property
     def content_type(self) -> str | None:
@@ -333,11 +358,3 @@ def as_response(result: object) -> HttpResponse:
     raise TypeError(
         f"an HTTP handler must return an HttpResponse, str, bytes, dict, list or None, not {type(result).__name__}"
     )
-
-
-def header_pairs(pairs: Iterable[tuple[str, str]]) -> Headers:
-    """Headers from (name, value) pairs, repeated names kept."""
-    headers = Headers()
-    for name, value in pairs:
-        headers.add(name, value)
-    return headers

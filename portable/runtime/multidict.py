@@ -45,12 +45,19 @@ class MultiDict(_Base):
         return name
 
     def _fast(self, name: str) -> str | None:
-        """A value for ``name`` found without normalising the source, or None to take the slow path."""
+        """A value for ``name`` found without normalising the source, or None to take the slow path:
+        a string value of a native dict, or the first value in a query string with nothing to decode."""
         src = self._src
         if type(src) is dict:
             value = src.get(name)
             if type(value) is str:
                 return value
+        elif type(src) is str and "%" not in src and "+" not in src and "=" not in name and "&" not in name:
+            query = f"&{src}&"
+            start = query.find(f"&{name}=")
+            if start >= 0 and not 0 <= query.find(f"&{name}&") < start:  # not after a bare "name"
+                start += len(name) + 2
+                return query[start:query.find("&", start)]
         return None
 
     def _load(self) -> dict[str, list[str]]:
@@ -197,6 +204,14 @@ class Headers(MultiDict):
     def _key(name: str) -> str:
         return name.lower()
 
+    def _fast(self, name: str) -> str | None:
+        src = self._src
+        if type(src) is dict:
+            value = src.get(name)
+            if type(value) is str:
+                return value
+        return None
+
     def get_all(self, name: str) -> list[str]:
         if self._d is None:
             src = self._src
@@ -225,4 +240,73 @@ class Headers(MultiDict):
         return values[0] if values else default
 
 
+_CGI_HEADERS = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH"})
+
+
+def wsgi_text(value: str) -> str:
+    """A WSGI string (the bytes sent, decoded as latin-1, PEP 3333) decoded as UTF-8 instead; text that
+    is not UTF-8 stays as it is."""
+    try:
+        return value.encode("latin-1").decode()
+    except UnicodeError:
+        return value
+
+_environ_keys: dict[str, str] = {}
+
+
+def _environ_key(name: str) -> str:
+    """The environ key of header ``name`` (``X-Request-Id`` -> ``HTTP_X_REQUEST_ID``), remembered."""
+    key = name.upper().replace("-", "_")
+    if key not in _CGI_HEADERS:
+        key = "HTTP_" + key
+    if len(_environ_keys) < 512:
+        _environ_keys[name] = key
+    return key
+
+
+class EnvironHeaders(Headers):
+    """The request headers of a WSGI environ (``HTTP_*``, ``CONTENT_TYPE``, ``CONTENT_LENGTH``), read
+    with one dict lookup per ``get`` until they are changed or listed; non-ASCII values are decoded as
+    UTF-8 (as on the other platforms), not as WSGI's latin-1.
+
+    >>> h = EnvironHeaders({"HTTP_X_REQUEST_ID": "r-1", "CONTENT_TYPE": "text/plain"})
+    >>> h["x-request-id"], h.get("Content-Type"), dict(h.items())
+    ('r-1', 'text/plain', {'x-request-id': 'r-1', 'content-type': 'text/plain'})
+    """
+
+    __slots__ = ()
+
+    def get(self, name: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        if self._d is None:
+            key = _environ_keys.get(name)
+            if key is None:
+                key = _environ_key(name)
+            value = self._src.get(key)  # type: ignore[union-attr]
+            if type(value) is not str:
+                return default
+            return value if value.isascii() else wsgi_text(value)
+        values = self._d.get(name.lower())
+        return values[0] if values else default
+
+    def get_all(self, name: str) -> list[str]:
+        if self._d is None:  # a WSGI environ holds one (joined) value per header
+            value = self.get(name)
+            return [] if value is None else [value]
+        return super().get_all(name)
+
+    def _load(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for key, value in self._src.items():  # type: ignore[union-attr]
+            if key.startswith("HTTP_"):
+                name = key[5:]
+            elif key in _CGI_HEADERS:
+                name = key
+            else:
+                continue
+            if type(value) is str:
+                out.setdefault(name.lower().replace("_", "-"), []).append(value if value.isascii() else wsgi_text(value))
+        return out
+
+
+_new = object.__new__
 MutableMapping.register(MultiDict)

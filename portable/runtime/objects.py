@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from portable.runtime.errors import MalformedEvent
+from portable.runtime.times import parse_time
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -85,8 +86,6 @@ class ObjectEvent:
         """When the object was created or deleted (aware, UTC)."""
         value = self._time
         if value is None and self._time_src is not None:
-            from portable.runtime.times import parse_time
-
             value = self._time = parse_time(self._time_src, "object event", "time")
         return value
 

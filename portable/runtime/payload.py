@@ -26,6 +26,18 @@ def b64decode(text: str | bytes) -> bytes:
     return decode(text, strict_mode=True)  # type: ignore[no-any-return]
 
 
+TEXT_TYPES = ("text/", "application/json", "application/xml", "application/javascript",
+              "application/x-www-form-urlencoded")
+
+
+def is_text_type(content_type: str | None) -> bool:
+    """True when a body of this media type is text (so it travels as a string, not base64)."""
+    if not content_type:
+        return False
+    ct = content_type.lower()
+    return ct.startswith(TEXT_TYPES) or "+json" in ct or "+xml" in ct
+
+
 def b64encode(data: bytes) -> str:
     from binascii import b2a_base64
 
@@ -82,8 +94,18 @@ class Payload:
         if value is _UNSET:
             src = self._body_src
             try:
-                value = _loads(src if type(src) is str and not self._b64 else self.body)
-            except ValueError:  # JSONDecodeError and UnicodeDecodeError
+                if type(src) is not str:
+                    value = _loads(self.body)
+                elif self._b64:  # base64 text (Pub/Sub data): decoded once, for the parser and body alike
+                    body = self._body
+                    if body is None:
+                        body = self._body = b64decode(src)  # type: ignore[misc]  # a slot of the class using this mixin
+                    value = _loads(body)
+                else:
+                    value = _loads(src)
+            except ValueError:  # JSONDecodeError, UnicodeDecodeError and binascii.Error
                 raise MalformedEvent(self._what, "body", "valid JSON") from None
+            except RecursionError:  # nested deeper than the parser recurses: a bad request like any other
+                raise MalformedEvent(self._what, "body", "JSON nested less deeply") from None
             self._json = value
         return value

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from portable.runtime.times import now, parse_time
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from datetime import datetime
@@ -30,8 +32,6 @@ class ScheduleEvent:
         """The scheduled time of this run."""
         value = self._time
         if value is None:
-            from portable.runtime.times import now, parse_time
-
             value = parse_time(self._time_src, "schedule event", "time") or now()
             self._time = value
         return value

@@ -6,36 +6,54 @@ from portable.runtime.errors import MalformedEvent
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from datetime import datetime
+    from datetime import datetime, timezone
+
+_datetime: type[datetime] | None = None
+_utc: timezone | None = None
+
+
+def _load() -> tuple[type[datetime], timezone]:
+    global _datetime, _utc
+    from datetime import UTC, datetime
+
+    _datetime, _utc = datetime, UTC
+    return datetime, UTC
 
 
 def parse_time(value: object, what: str = "event", field: str = "time") -> datetime | None:
-    """An RFC 3339 / ISO 8601 string or epoch milliseconds -> an aware UTC ``datetime``.
+    """An RFC 3339 / ISO 8601 string, epoch milliseconds or a ``datetime`` -> an aware UTC ``datetime``.
 
-    None stays None; naive times are taken as UTC.
+    None stays None; naive times are taken as UTC; a time with another offset is converted to UTC.
+
+    >>> parse_time("2024-05-01T05:00:00+02:00").isoformat()
+    '2024-05-01T03:00:00+00:00'
     """
     if value is None or value == "":
         return None
-    from datetime import UTC, datetime
-
+    datetime = _datetime
+    utc = _utc
+    if datetime is None or utc is None:
+        datetime, utc = _load()
     try:
         if isinstance(value, str) and not value.isdigit():
             parsed = datetime.fromisoformat(value)
         elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            return datetime.fromtimestamp(float(value) / 1000.0, UTC)
+            return datetime.fromtimestamp(float(value) / 1000.0, utc)
         elif isinstance(value, datetime):
             parsed = value
         else:
             raise TypeError
     except (TypeError, ValueError, OverflowError, OSError):
         raise MalformedEvent(what, field, "an ISO 8601 time or epoch milliseconds") from None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+    offset = parsed.utcoffset()
+    if offset is None:
+        return parsed.replace(tzinfo=utc)
+    return parsed if offset.total_seconds() == 0 and parsed.tzinfo is utc else parsed.astimezone(utc)
 
 
 def now() -> datetime:
-    from datetime import UTC, datetime
-
-    return datetime.now(UTC)
+    datetime, utc = (_datetime, _utc) if _datetime is not None and _utc is not None else _load()
+    return datetime.now(utc)
 
 
 def iso(value: datetime | None) -> str | None:

@@ -21,6 +21,7 @@ from portable.runtime.dispatch import Function
 from portable.runtime.env import register_backends
 from portable.runtime.errors import ConfigError, EventError, MalformedEvent, UnsupportedEvent
 from portable.runtime.http import HttpRequest, HttpResponse
+from portable.runtime.multidict import Headers, MultiDict
 from portable.runtime.urlcode import unquote
 from providers.azure.contract import BLOB_CREATED, BLOB_DELETED, decode_queue_message
 
@@ -72,6 +73,15 @@ def _client_ip(forwarded: str | None) -> str | None:
     return host if sep and port.isdigit() and ":" not in host else first
 
 
+def _header_dict(headers: Any) -> dict[str, str]:
+    """The request headers as a dict with lower-case names: the worker's ``HttpRequestHeaders`` keeps
+    one (``__http_headers__``), used as it is; any other mapping is copied."""
+    held = getattr(headers, "__http_headers__", None)
+    if type(held) is dict:
+        return held
+    return {str(k).lower(): str(v) for k, v in (headers or {}).items()}
+
+
 def http_request(req: Any) -> HttpRequest:
     """The neutral request of an ``azure.functions.HttpRequest`` (or anything shaped like it)."""
     method, url = getattr(req, "method", None), getattr(req, "url", None)
@@ -79,8 +89,9 @@ def http_request(req: Any) -> HttpRequest:
         raise MalformedEvent("Azure HTTP request", "method/url", "a string")
     path, query = split_url(url)
     try:
-        headers = {str(k).lower(): str(v) for k, v in (getattr(req, "headers", None) or {}).items()}
-        params = {k: v for k, v in (getattr(req, "params", None) or {}).items() if type(v) is str}
+        headers = _header_dict(getattr(req, "headers", None))
+        if not query:
+            params = {k: v for k, v in (getattr(req, "params", None) or {}).items() if type(v) is str}
         route_params = {k: v for k, v in (getattr(req, "route_params", None) or {}).items() if type(v) is str}
         body = req.get_body()
         if body is None:
@@ -89,28 +100,45 @@ def http_request(req: Any) -> HttpRequest:
             raise TypeError
     except Exception:  # a broken platform object is a bad request, not a crash of the shim
         raise MalformedEvent("Azure HTTP request", "headers/params/body", "mappings and bytes") from None
-    request = HttpRequest(method.upper(), path, query or params or None, headers, body,
-                          source_ip=_client_ip(headers.get("x-forwarded-for")), raw=req)
-    request.path_params = route_params
-    return request
+    return HttpRequest.from_parts(
+        method.upper(), path, MultiDict(query or params or None), Headers(headers), body, False, None, route_params,
+        _client_ip(headers.get("x-forwarded-for")), "", None, req,
+    )
+
+
+_functions: Any = None
+
+
+def _azure_functions() -> Any:
+    """``azure.functions`` (the worker provides it), imported on the first HTTP response."""
+    global _functions
+    if _functions is None:
+        import azure.functions
+
+        _functions = azure.functions
+    return _functions
 
 
 def http_response(response: HttpResponse) -> Any:
     """An ``azure.functions.HttpResponse`` for ``response`` (several Set-Cookie headers kept)."""
-    import azure.functions as func
-
-    content_type = response.content_type or "application/octet-stream"
+    func = _functions or _azure_functions()
+    content_type, text, others = response.parts()
+    content_type = content_type or "application/octet-stream"
     mimetype, _, params = content_type.partition(";")
     charset = None
-    if params.strip().lower().startswith("charset="):
-        charset = params.strip()[8:].strip('"')
-    elif params:
-        mimetype = content_type
-    out = func.HttpResponse(response.body, status_code=response.status, mimetype=mimetype.strip(), charset=charset)
-    headers = out.headers
-    for name, value in response.header_items():
-        if name != "content-type":
-            headers.add(name, value)
+    if params:
+        params = params.strip()
+        if params.lower().startswith("charset="):
+            charset = params[8:].strip('"')
+        else:
+            mimetype = content_type
+    out = func.HttpResponse(response.body if text is None else text.encode(), status_code=response.status,
+                            mimetype=mimetype.strip(), charset=charset)
+    if others:
+        headers = out.headers
+        for name, values in others.items():
+            for value in values:
+                headers.add(name, value)
     return out
 
 
@@ -127,10 +155,21 @@ def _get_body(msg: Any, what: str) -> bytes | str:
     return body
 
 
-def queue_message(msg: Any, source: str | None = None) -> Message:
-    """The neutral message of an ``azure.functions.QueueMessage`` (a portable envelope is unwrapped)."""
+_message_type: type[Message] | None = None
+
+
+def _message() -> type[Message]:
+    """``Message``, imported on the first message (HTTP-only apps never load it)."""
+    global _message_type
     from portable.runtime.message import Message
 
+    _message_type = Message
+    return Message
+
+
+def queue_message(msg: Any, source: str | None = None) -> Message:
+    """The neutral message of an ``azure.functions.QueueMessage`` (a portable envelope is unwrapped)."""
+    Message = _message_type or _message()
     data, attributes = decode_queue_message(_get_body(msg, "Storage queue message"))
     return Message(data, _text(getattr(msg, "id", None)) or "", attributes, getattr(msg, "dequeue_count", None),
                    getattr(msg, "insertion_time", None), source, False, msg)
@@ -139,7 +178,7 @@ def queue_message(msg: Any, source: str | None = None) -> Message:
 def service_bus_message(msg: Any, source: str | None = None) -> Message:
     """The neutral message of an ``azure.functions.ServiceBusMessage``: application properties become
     string attributes, the content type the ``content-type`` attribute."""
-    from portable.runtime.message import Message
+    Message = _message_type or _message()
 
     body = _get_body(msg, "Service Bus message")
     properties = getattr(msg, "application_properties", None)

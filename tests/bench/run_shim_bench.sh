@@ -5,7 +5,7 @@
 #
 # 1. copies the read-only harness to a temp dir;
 # 2. builds one wheel per cloud: portable/__init__.py + portable/runtime + providers/<cloud>/{__init__,
-#    runtime,contract}.py, no dependencies (what a function bundle needs for the shim), and prints each
+#    contract,runtime,runtime_<family>}.py, no dependencies (what a function bundle needs for the shim), and prints each
 #    wheel's zipped size, plus the size with that cloud's runtime clients (providers/<cloud>/clients.py
 #    and the modules it imports from its own folder);
 # 3. runs size -> cold-start import -> per-invocation benches for our candidates and the anchors below,
@@ -72,7 +72,9 @@ version = re.search(r'^version = "([^"]+)"', open(os.path.join(repo, "pyproject.
 
 def sources(cloud, with_clients=False):
     files = ["portable/__init__.py", "providers/__init__.py", f"providers/{cloud}/__init__.py",
-             f"providers/{cloud}/runtime.py", f"providers/{cloud}/contract.py"]
+             f"providers/{cloud}/contract.py"]
+    files += sorted(f"providers/{cloud}/{n}" for n in os.listdir(os.path.join(repo, "providers", cloud))
+                    if re.fullmatch(r"runtime(_\w+)?\.py", n))  # the entry module and its trigger families
     files += sorted(f"portable/runtime/{n}" for n in os.listdir(os.path.join(repo, "portable/runtime")) if n.endswith(".py"))
     if with_clients:
         todo = [f"providers/{cloud}/clients.py"]

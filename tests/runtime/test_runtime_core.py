@@ -190,8 +190,10 @@ def test_configuration_is_per_invocation(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 class _Recorder:
+    sent: list[tuple[Any, dict[str, str]]]  # set by the test: what every backend was asked to send
+
     def __init__(self, name: str, link: dict[str, Any]) -> None:
-        self.sent: list[tuple[Any, dict[str, str]]] = []
+        pass
 
     def send(self, body: Any, attributes: dict[str, str]) -> str:
         self.sent.append((body, attributes))
@@ -203,6 +205,7 @@ class _Recorder:
 
 def test_clients_check_links_and_propagate_the_trace(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(env, "_loaders", {})
+    monkeypatch.setattr(_Recorder, "sent", [], raising=False)
     env.register_backends("testcloud", lambda: {"queue": _Recorder, "bucket": _Recorder})
     clear_cache()
     links = {"jobs": {"kind": "queue", "access": "send", "id": "q"},
@@ -212,7 +215,6 @@ def test_clients_check_links_and_propagate_the_trace(monkeypatch: pytest.MonkeyP
 
     def handle(request: HttpRequest, ctx: Context) -> str:
         results["id"] = queue("jobs").send({"a": 1}, {"tenant": "acme"})
-        results["backend"] = queue("jobs")._backend  # type: ignore[attr-defined]
         results["traceparent"] = ctx.traceparent
         for call in (lambda: bucket("x"), lambda: bucket("receipts").put("k", b"v"), lambda: table("jobs")):
             try:
@@ -224,7 +226,7 @@ def test_clients_check_links_and_propagate_the_trace(monkeypatch: pytest.MonkeyP
 
     Function("api", handle, provider="testcloud", links=links, log_level="off").http(
         HttpRequest(headers={"traceparent": TRACEPARENT}))
-    body, attributes = results["backend"].sent[0]
+    [(body, attributes)] = _Recorder.sent
     assert (results["id"], body, attributes["tenant"]) == ("id-1", '{"a":1}', "acme")
     assert attributes["traceparent"] == results["traceparent"] and attributes["traceparent"][3:35] == TRACEPARENT[3:35]
     assert results["errors"] == [

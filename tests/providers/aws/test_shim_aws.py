@@ -332,3 +332,40 @@ def test_random_json_raises_only_event_errors(event: Any) -> None:
     handler = aws.LambdaHandler(Function("fn", _read_everything, provider="aws", log_level="off"))
     with contextlib.suppress(EventError):
         handler(event, None)
+
+
+PEERS = Path(__file__).resolve().parents[4] / "shared" / "fixtures" / "peers" / "aws"
+
+
+@pytest.mark.parametrize(("name", "kind"), [
+    ("apiGatewayAuthorizerRequestEvent.json", "API Gateway Lambda authorizer"),
+    ("apiGatewayAuthorizerTokenEvent.json", "API Gateway Lambda authorizer"),
+    ("apiGatewayAuthorizerV2Event.json", "API Gateway Lambda authorizer"),
+    ("appSyncAuthorizerEvent.json", "AppSync Lambda authorizer"),
+    ("bedrockAgentEvent.json", "Bedrock agent action group"),
+    ("bedrockAgentPostEvent.json", "Bedrock agent action group"),
+    ("vpcLatticeV2Event.json", "VPC Lattice"),
+    ("vpcLatticeV2EventWithHeaders.json", "VPC Lattice"),
+])
+def test_http_lookalikes_from_the_peers_are_unsupported_not_requests(name: str, kind: str) -> None:
+    """Powertools' payloads (../shared/fixtures/peers/aws) of events with HTTP-like fields that are no HTTP
+    request: refused as unsupported, never handed to the handler nor answered as a malformed request (§7)."""
+    event = json.loads((PEERS / name).read_text())
+    handler, calls = record_all("ok")
+    with pytest.raises(UnsupportedEvent, match=f"^{kind} events are not a portable trigger"):
+        handler(event)
+    with pytest.raises(UnsupportedEvent, match=f"^{kind} events are not a portable trigger"):
+        aws.trigger_of(event)
+    assert calls == []
+
+
+@pytest.mark.parametrize("first_read", ["get", "get_all"])
+def test_the_query_answers_from_one_source_whatever_is_read_first(first_read: str) -> None:
+    """rawQueryString and the folded queryStringParameters may disagree (here a value API Gateway would
+    have folded, and a stale one): every read answers from rawQueryString, in any order (§7)."""
+    event = fixture("lambda-url-get-empty.json")
+    event.update(rawQueryString="tag=a&tag=b&limit=10", queryStringParameters={"tag": "a,b", "limit": "99"})
+    query = aws.http_request(event).query
+    answers = [query.get("limit"), query.get_all("tag")] if first_read == "get" else [
+        query.get_all("limit")[0], query.get_all("tag")]
+    assert [*answers, query.get("tag"), query.to_dict()] == ["10", ["a", "b"], "a", {"tag": ["a", "b"], "limit": ["10"]}]

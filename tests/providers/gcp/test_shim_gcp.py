@@ -256,3 +256,29 @@ def test_random_push_and_cloudevent_bodies_raise_only_event_errors(value: Any) -
     for parse in (lambda: gcp.push_message(json.dumps(value)).json(), lambda: gcp.structured_cloudevent(value).message()):
         with contextlib.suppress(EventError):
             parse()
+
+
+def test_non_ascii_header_values_arrive_as_sent() -> None:
+    """WSGI hands header bytes decoded as latin-1; the handler sees the UTF-8 text the client sent, as on
+    the other clouds (issue 17 §6)."""
+    sent = "Zoë Ångström, café ☕"
+    seen: list[Any] = []
+    app = gcp.CloudRunApp(Function("api", lambda request: seen.append(
+        (request.headers.get("x-customer"), request.headers.get_all("x-customer"), dict(request.headers.items()))),
+        provider="gcp", log_level="off"))
+    env = environ("GET", "/", headers={"X-Customer": sent.encode().decode("latin-1")})
+    assert call(app, env)[0].startswith("204")
+    value, values, listed = seen[0]
+    assert (value, values, listed["x-customer"]) == (sent, [sent], sent)
+
+
+def test_a_pubsub_cloudevent_without_a_message_id_takes_the_event_id_and_time() -> None:
+    """functions-framework's own payload (../shared/fixtures/peers/gcp/pubsub_text-cloud-event-output.json):
+    its message has no messageId nor publishTime; functions-framework uses the event's id and time, and so
+    does portable (issue 17 §7)."""
+    peers = Path(__file__).resolve().parents[4] / "shared" / "fixtures" / "peers" / "gcp"
+    payload = json.loads((peers / "pubsub_text-cloud-event-output.json").read_text())
+    message = gcp.structured_cloudevent(payload).message("events")
+    assert (message.id, message.text, dict(message.attributes), message.source) == (
+        "aaaaaa-1111-bbbb-2222-cccccccccccc", "test message 3", {"attr1": "attr1-value"}, "events")
+    assert message.enqueued_time == datetime(2020, 9, 29, 11, 32, tzinfo=UTC)
