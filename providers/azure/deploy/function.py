@@ -64,7 +64,7 @@ class AzureFunction(AzureComponent):
         group = base.resource_group.name
         wiring = wire(function, resources=resources, base=base)
         self.plan = web.AppServicePlan(
-            f"{name}-plan", resource_group_name=group, name=f"{names.function_app(function.name)}-plan",
+            f"{name}-plan", resource_group_name=group, name=names.app_service_plan(function.name),
             kind="functionapp", reserved=True, sku={"name": "FC1", "tier": "FlexConsumption"}, opts=self.child(),
         )
         self.code = storage.BlobContainer(
@@ -84,6 +84,7 @@ class AzureFunction(AzureComponent):
         ]
         settings = {
             "AzureWebJobsStorage__accountName": base.host_account.name,
+            "AzureFunctionsWebHost__hostid": names.host_id(function.name),  # AZFD0004: see names.host_id
             "APPLICATIONINSIGHTS_CONNECTION_STRING": base.insights.connection_string,
             "APPLICATIONINSIGHTS_AUTHENTICATION_STRING": "Authorization=AAD",
             **wiring.settings,

@@ -1,7 +1,8 @@
 """Physical names of the Google Cloud resources of a stack, through :func:`portable.naming.physical_name`.
 
 Google's limits: Cloud Run services 49 characters (safe), service account ids 6-30, bucket names 63
-(global: they end with a hash of the project id), Firestore databases 4-63.
+(global: they end with a hash of the project id), Firestore databases 4-63, Eventarc triggers 63
+(lowercase letters, digits, ``-``), Pub/Sub topics and subscriptions 255.
 
 >>> service_name("orders", "receipt-worker")
 'orders-receipt-worker'
@@ -22,6 +23,7 @@ DATABASE_LIMIT = 63
 PUBSUB_LIMIT = 255
 SECRET_LIMIT = 255
 JOB_LIMIT = 500
+TRIGGER_LIMIT = 63
 
 
 INTERNAL = "-"
@@ -36,6 +38,15 @@ def _at_least(name: str, minimum: int) -> str:
 def physical(stack: str, name: str) -> str:
     """Pub/Sub topics and subscriptions, secrets, scheduler jobs: ``<stack>-<name>``."""
     return physical_name(stack, name, PUBSUB_LIMIT)
+
+
+def trigger_name(stack: str, name: str) -> str:
+    """Eventarc triggers: ``<stack>-<name>``, at most 63 characters.
+
+    >>> trigger_name("northwind-billing-production", "invoice-objects-receipts-bucket-created")
+    'northwind-billing-production-invoice-objects-receipts-73c21c12'
+    """
+    return physical_name(stack, name, TRIGGER_LIMIT)
 
 
 def service_name(stack: str, function: str) -> str:

@@ -81,7 +81,7 @@ class ObjectTrigger(GcpComponent):
         self.triggers = [
             gcp.eventarc.Trigger(
                 f"{self.portable_name}-{event}", project=settings.project,
-                name=names.physical(stack, f"{self.portable_name}-{event}"),
+                name=names.trigger_name(stack, f"{self.portable_name}-{event}"),
                 location=bucket.location.apply(str.lower),
                 service_account=project.invoker.email if project.invoker else None,
                 matching_criterias=[{"attribute": "type", "value": EVENT_TYPES[event]},
