@@ -12,19 +12,19 @@ components and exports what people need (URLs, names). ``portable plan`` runs th
 Pulumi mocks. Pulumi is imported lazily: this module is importable without the cloud extras.
 
 The helpers below are the cross-cloud half of every provider's deploy side: the PORTABLE_* variables
-a function gets, the secret values from the Pulumi config, and the code bundles.
+a function gets (the contract of :mod:`portable.contract` wrapped in Pulumi outputs), the secret values
+from the Pulumi config, and the code bundles.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from portable import contract
+from portable.contract import Describe
 from portable.errors import PortableError
-from portable.model.references import TRIGGER_SOURCES
-from portable.runtime import env
 
 if TYPE_CHECKING:
     import pulumi
@@ -40,8 +40,6 @@ SECRET_KEY = "secret:{name}"
 """``portable:secret:<name>`` holds a secret's value, set with ``pulumi config set --secret``."""
 BUILD_DIR = ".portable/build"
 """Where code bundles are built and cached, relative to the stack's root folder."""
-TRIGGER_ACCESS = "trigger"
-"""The PORTABLE_LINKS access of a trigger source the function has no link to."""
 
 
 def deploy(stack: Stack, root: Path | str | None = None, *, opts: pulumi.ResourceOptions | None = None) -> dict[str, Any]:
@@ -118,48 +116,24 @@ def export(components: Mapping[str, Mapping[str, Any]]) -> None:
 # -- what a function is told at run time -------------------------------------------------------------
 
 
-def link_accesses(function: Function) -> dict[str, tuple[str, str]]:
-    """Portable name -> (kind, access) of every resource the function's runtime may meet: its links,
-    then each trigger source it does not link (access ``"trigger"``), so the runtime can name the
-    source of an event."""
-    found: dict[str, tuple[str, str]] = {link.name: (link.kind, str(link.access)) for link in function.links}
-    for trigger in function.triggers:
-        kind = TRIGGER_SOURCES.get(trigger.kind)
-        if kind is not None:
-            found.setdefault(getattr(trigger, kind), (kind, TRIGGER_ACCESS))
-    return found
-
-
 def runtime_environment(
-    function: Function,
-    provider: str,
-    describe: Callable[[str, str], Mapping[str, pulumi.Input[Any]]],
+    stack: Stack, function: Function, provider: str, describe: Describe
 ) -> dict[str, pulumi.Input[str]]:
-    """The function's environment: its own variables plus the runtime contract's PORTABLE_* variables.
+    """The function's environment: its own variables plus the runtime contract's PORTABLE_* variables
+    (built by :mod:`portable.contract`, the same for every provider).
 
-    ``describe(kind, name)`` gives a linked resource's PORTABLE_LINKS entry besides ``kind`` and
-    ``access`` (``id`` and provider-specific keys; values may be Pulumi outputs).
+    ``describe(kind, name)`` gives a linked resource's PORTABLE_LINKS keys besides those the contract
+    writes (``id`` and provider-specific keys; values may be Pulumi outputs).
     """
-
-    links = {
-        name: {"kind": kind, "access": access, **describe(kind, name)}
-        for name, (kind, access) in sorted(link_accesses(function).items())
-    }
+    entries = contract.link_entries(stack, function, describe)
     variables: dict[str, pulumi.Input[str]] = dict(function.environment)
-    variables[env.PROVIDER] = provider
-    variables[env.FUNCTION] = function.name
-    variables[env.HANDLER] = function.handler
-    variables[env.LOG] = function.log_level
-    if function.http_triggers:
-        variables[env.ROUTES] = _compact([[t.method, t.path] for t in function.http_triggers])
-    if links:
-        variables[env.LINKS] = _json_output(links)
+    variables.update(contract.variables(function, provider, _json_output(entries) if entries else None))
     return variables
 
 
 def _json_output(links: dict[str, dict[str, Any]]) -> pulumi.Output[str]:
-    """``links`` as compact JSON once its output values resolve: one ``Output.all`` over the outputs
-    (cheaper than lifting the whole nested mapping, which matters for stacks of many functions)."""
+    """``links`` as the contract's JSON once its output values resolve: one ``Output.all`` over the
+    outputs (cheaper than lifting the whole nested mapping, which matters for stacks of many functions)."""
     import pulumi
 
     places = [(name, key) for name, entry in links.items() for key, value in entry.items() if isinstance(value, pulumi.Output)]
@@ -168,13 +142,9 @@ def _json_output(links: dict[str, dict[str, Any]]) -> pulumi.Output[str]:
         resolved = {name: dict(entry) for name, entry in links.items()}
         for (name, key), value in zip(places, values, strict=True):
             resolved[name][key] = value
-        return _compact(resolved)
+        return contract.encode(resolved)
 
     return pulumi.Output.all(*(links[name][key] for name, key in places)).apply(render)
-
-
-def _compact(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), sort_keys=True)
 
 
 def secret_value(name: str) -> pulumi.Output[str] | None:

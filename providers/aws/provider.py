@@ -39,9 +39,9 @@ class AwsProvider(Provider):
 
     def deploy(self, stack: Stack, root: Path, opts: pulumi.ResourceOptions | None = None) -> dict[str, Any]:
         from portable.deploy import build_bundles
-        from providers.aws.deploy import deploy_stack
+        from providers.aws.deploy.program import deploy_stack
 
-        return deploy_stack(stack, build_bundles(stack, root, self), opts)
+        return deploy_stack(stack, build_bundles(stack, root, self), opts=opts)
 
     def plan_mocks(self, config: Mapping[str, str]) -> AwsCloud:
         """The fake AWS that ``portable plan`` runs the deploy program against."""

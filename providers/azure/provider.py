@@ -32,10 +32,15 @@ class AzureProvider(Provider):
 
     def deploy(self, stack: Stack, root: Path, opts: pulumi.ResourceOptions | None = None) -> dict[str, Any]:
         from portable.deploy import BUILD_DIR
-        from providers.azure.deploy.program import bundling_packager, deploy_stack
+        from providers.azure.deploy.code import build
+        from providers.azure.deploy.function_app import sources
+        from providers.azure.deploy.program import deploy_stack, names_of
 
-        packager = bundling_packager(Path(root), Path(root) / BUILD_DIR) if self.build_packages else None
-        return deploy_stack(stack, Path(root), packager=packager, opts=opts)
+        root, names = Path(root), names_of(stack)
+        bundles = {
+            f.name: build(stack, f, root, sources(f, names), root / BUILD_DIR) for f in stack.functions
+        } if self.build_packages else {}
+        return deploy_stack(stack, bundles, opts=opts)
 
     def plan_mocks(self, config: Mapping[str, str]) -> AzureCloud:
         """The fake Azure that ``portable plan`` runs the deploy program against."""

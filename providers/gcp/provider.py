@@ -32,9 +32,12 @@ class GcpProvider(Provider):
         missing_sdk(self.name, "pulumi", "pulumi_gcp", "pulumi_random")
 
     def deploy(self, stack: Stack, root: Path, opts: pulumi.ResourceOptions | None = None) -> dict[str, Any]:
-        from providers.gcp.deploy import deploy
+        from portable.deploy import BUILD_DIR
+        from providers.gcp.deploy.code import bundler
+        from providers.gcp.deploy.program import deploy_stack
 
-        return deploy(stack, Path(root), packager=type(self).packager, opts=opts)
+        package = type(self).packager or bundler(Path(root), Path(root) / BUILD_DIR)
+        return deploy_stack(stack, {f.name: package(f) for f in stack.functions}, opts=opts)
 
     def plan_mocks(self, config: Mapping[str, str]) -> GcpCloud:
         """The fake Google Cloud that ``portable plan`` runs the deploy program against."""

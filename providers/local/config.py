@@ -1,17 +1,17 @@
 """The local "deploy" step: from the model to each function's configuration and to the work to serve.
 
 Like a cloud adapter turns a stack into resources, this turns it into PORTABLE_* configurations (one
-per function, bound while that function runs) and :class:`Subscription`s (which engine queue feeds
+per function, bound while that function runs; the contract of :mod:`portable.contract`) and :class:`Subscription`s (which engine queue feeds
 which function, with what batch size, visibility timeout and dead letter).
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from portable import contract
 from portable.model import Function, ObjectTrigger, QueueTrigger, Stack, TopicTrigger
 from portable.runtime import env
 from portable.runtime.log import LEVELS
@@ -48,61 +48,44 @@ class Subscription:
 
 
 def function_config(stack: Stack, function: Function, root: Path, state: Path, log: str | None = None) -> dict[str, str]:
-    """The PORTABLE_* configuration ``function`` runs with locally: at the ``log`` level when given, else
-    at its own level but at least ``info`` (the invocation feed is built from those lines)."""
-    config = {
-        env.PROVIDER: "local",
-        env.FUNCTION: function.name,
-        env.HANDLER: function.handler,
-        env.ROUTES: json.dumps([[t.method, t.path] for t in function.http_triggers]),
-        env.LINKS: json.dumps(links(stack, function, root, state)),
-        env.TIMEOUT: str(function.timeout),
-    }
+    """The PORTABLE_* configuration ``function`` runs with locally (:mod:`portable.contract`): at the
+    ``log`` level when given, else at its own level but at least ``info`` (the invocation feed is built
+    from those lines)."""
+    config = contract.variables(function, "local", contract.encode(links(stack, function, root, state)))
     config[env.LOG] = log or max(function.log_level, "info", key=LEVELS.__getitem__)
     return config
 
 
 def links(stack: Stack, function: Function, root: Path, state: Path) -> dict[str, dict[str, Any]]:
     """PORTABLE_LINKS for ``function``: its links, then the sources of its triggers (access ``trigger``)."""
-    folder = str(state)
-    out: dict[str, dict[str, Any]] = {}
-    for link in function.links:
-        out[link.name] = links_entry(stack, link.kind, link.name, link.access, root, folder)
-    for trigger in function.triggers:
-        source = _source(trigger)
-        if source is not None and source[1] not in out:
-            out[source[1]] = links_entry(stack, source[0], source[1], "trigger", root, folder)
-    return out
-
-
-def _source(trigger: Any) -> tuple[str, str] | None:
-    if isinstance(trigger, QueueTrigger):
-        return "queue", trigger.queue
-    if isinstance(trigger, TopicTrigger):
-        return "topic", trigger.topic
-    if isinstance(trigger, ObjectTrigger):
-        return "bucket", trigger.bucket
-    return None
+    return contract.link_entries(stack, function, describer(stack, root, str(state)))
 
 
 def links_entry(stack: Stack, kind: str, name: str, access: str, root: Path, state: str) -> dict[str, Any]:
-    entry: dict[str, Any] = {"kind": kind, "access": access, "id": physical_id(state, kind, name), "state": state}
-    if kind == "bucket":
-        entry["notify"] = [
-            {"queue": object_queue(name, f.name), **t.as_filter()}
-            for f in stack.consumers("bucket", name)
-            for t in f.triggers
-            if isinstance(t, ObjectTrigger) and t.bucket == name
-        ]
-    elif kind == "topic":
-        entry["subscribers"] = [topic_queue(name, f.name) for f in stack.consumers("topic", name)]
-    elif kind == "table":
-        table = stack.resource("table", name)
-        entry.update(key=getattr(table, "key", "id"), sort_key=getattr(table, "sort_key", None),
-                     ttl_attribute=getattr(table, "ttl_attribute", None))
-    elif kind == "secret":
-        entry.update(env=secret_env(name), file=str(root / SECRETS_FILE))
-    return entry
+    """The PORTABLE_LINKS entry of resource ``name`` with ``access`` (the local console's own clients)."""
+    return contract.link_entry(stack, kind, name, access, describer(stack, root, state))
+
+
+def describer(stack: Stack, root: Path, state: str) -> contract.Describe:
+    """The local keys of a link entry: ``id`` and ``state``, and per kind what the local clients need
+    (see :mod:`providers.local.contract`)."""
+
+    def describe(kind: str, name: str) -> dict[str, Any]:
+        entry: dict[str, Any] = {"id": physical_id(state, kind, name), "state": state}
+        if kind == "bucket":
+            entry["notify"] = [
+                {"queue": object_queue(name, f.name), **t.as_filter()}
+                for f in stack.consumers("bucket", name)
+                for t in f.triggers
+                if isinstance(t, ObjectTrigger) and t.bucket == name
+            ]
+        elif kind == "topic":
+            entry["subscribers"] = [topic_queue(name, f.name) for f in stack.consumers("topic", name)]
+        elif kind == "secret":
+            entry.update(env=secret_env(name), file=str(root / SECRETS_FILE))
+        return entry
+
+    return describe
 
 
 def subscriptions(stack: Stack) -> list[Subscription]:

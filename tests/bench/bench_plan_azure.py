@@ -45,7 +45,7 @@ def portable_program(count: int) -> Callable[[], None]:
     def program() -> None:
         from providers.azure.deploy.program import deploy_stack
 
-        deploy_stack(stack, ROOT)
+        deploy_stack(stack, {})
 
     return program
 

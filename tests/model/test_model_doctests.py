@@ -11,7 +11,7 @@ MODULES = [
     "portable.errors", "portable.model.base", "portable.model.buckets", "portable.model.cron",
     "portable.model.functions", "portable.model.links", "portable.model.queues", "portable.model.secrets",
     "portable.model.stack", "portable.model.tables", "portable.model.topics", "portable.model.triggers",
-    "portable.schedules", "portable.limits", "portable.naming", "portable.deploy",
+    "portable.schedules", "portable.limits", "portable.naming", "portable.deploy", "portable.contract",
 ]
 
 

@@ -2,7 +2,7 @@
 
 Children: ``role``; ``log_group`` (created before the function, so Lambda never makes a log group
 that keeps logs forever); ``policies`` (one ``RolePolicy`` per link or implied grant, from
-:mod:`providers.aws.deploy.policies`); ``tracing`` (X-Ray); ``function``; with ``min_instances``
+:mod:`providers.aws.deploy.permissions`); ``tracing`` (X-Ray); ``function``; with ``min_instances``
 an ``alias`` with provisioned ``concurrency`` that every trigger targets; ``event_source_mappings``
 (queue triggers, reporting partial batch failures); ``subscriptions`` (topic triggers, with their
 invoke ``permissions``); ``failures`` (a queue for failed asynchronous invocations, with its
@@ -21,12 +21,12 @@ import pulumi_aws as aws
 from portable.deploy import runtime_environment
 from portable.errors import PortableError
 from portable.model import Function as FunctionModel
-from portable.model import QueueTrigger, TopicTrigger
+from portable.model import QueueTrigger, Stack, TopicTrigger
 from portable.native import native_args
 from providers.aws.contract import LAMBDA_HANDLER, SQS_RESPONSE_TYPES
 from providers.aws.deploy.component import AwsComponent, LinkedResource
 from providers.aws.deploy.names import Names
-from providers.aws.deploy.policies import XRAY_POLICY_ARN, grant_policy, trust_policy
+from providers.aws.deploy.permissions import XRAY_POLICY_ARN, grant_policy, trust_policy
 from providers.aws.deploy.queue import DEAD_LETTER_RETENTION, encrypted_queue
 from providers.aws.limits import LIMITS
 
@@ -73,12 +73,14 @@ class Function(AwsComponent):
         function: FunctionModel,
         *,
         names: Names,
+        stack: Stack,
         code: pulumi.Archive,
         resources: Mapping[tuple[str, str], LinkedResource],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(name, opts)
         self.model = function
+        self.stack = stack
         self.role = aws.iam.Role(
             f"{name}-role", assume_role_policy=trust_policy("lambda.amazonaws.com"), opts=self.child()
         )
@@ -86,7 +88,7 @@ class Function(AwsComponent):
             f"{name}-logs", name=names.log_group(name), retention_in_days=LOG_RETENTION_DAYS, opts=self.child()
         )
         # Active tracing writes to X-Ray, whose actions take no resource: AWS's managed write-only policy
-        # is the one grant on "*" in this provider (see policies.XRAY_POLICY_ARN).
+        # is the one grant on "*" in this provider (see permissions.XRAY_POLICY_ARN).
         self.tracing = aws.iam.RolePolicyAttachment(
             f"{name}-xray", role=self.role.name, policy_arn=XRAY_POLICY_ARN, opts=self.child()
         )
@@ -181,7 +183,7 @@ class Function(AwsComponent):
             "memory_size": function.memory,
             "timeout": function.timeout,
             "environment": {
-                "variables": runtime_environment(function, "aws", lambda kind, name: resources[(kind, name)].link)
+                "variables": runtime_environment(self.stack, function, "aws", lambda kind, name: resources[(kind, name)].link)
             },
             "tracing_config": {"mode": "Active"},
             "logging_config": {

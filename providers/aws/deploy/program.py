@@ -34,7 +34,7 @@ HTTP_API = "http"
 
 
 def deploy_stack(
-    stack: Stack, bundles: Mapping[str, Bundle], opts: pulumi.ResourceOptions | None = None
+    stack: Stack, bundles: Mapping[str, Bundle], *, opts: pulumi.ResourceOptions | None = None
 ) -> dict[str, dict[str, Any]]:
     """Create the components of ``stack``; ``bundles`` holds each function's built code."""
     names = Names(stack.name)
@@ -54,13 +54,14 @@ def deploy_stack(
         for name, component in collection.items()
     }
     functions = {
-        f.name: Function(f.name, f, names=names, code=archive(f.name, bundles[f.name]), resources=resources, opts=opts)
+        f.name: Function(f.name, f, names=names, stack=stack, code=archive(f.name, bundles[f.name]), resources=resources,
+                         opts=opts)
         for f in stack.functions
     }
     served = [fn for fn in functions.values() if fn.model.http_triggers and not uses_function_url(fn.model)]
     http = {HTTP_API: HttpApi(HTTP_API, served, names=names, opts=opts)} if served else {}
     schedules = {
-        name: Schedule(name, schedule, target=functions[f.name], names=names, opts=opts)
+        name: Schedule(name, schedule, names=names, target=functions[f.name], opts=opts)
         for f in stack.functions
         for name, schedule in f.schedules()
     }

@@ -17,7 +17,7 @@ from providers.aws.contract import scheduler_input
 from providers.aws.deploy.component import AwsComponent
 from providers.aws.deploy.function import Function
 from providers.aws.deploy.names import Names
-from providers.aws.deploy.policies import grants_policy, trust_policy
+from providers.aws.deploy.permissions import grants_policy, trust_policy
 from providers.aws.deploy.queue import DEAD_LETTER_RETENTION, encrypted_queue
 
 RETRIES = 2
@@ -36,8 +36,8 @@ class Schedule(AwsComponent):
         name: str,
         schedule: ScheduleModel,
         *,
-        target: Function,
         names: Names,
+        target: Function,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(name, opts)

@@ -44,6 +44,6 @@ class Table(LinkedResource):
         args = native_args("aws", f"Table {name!r}", aws.dynamodb.Table, derived, table.options, reserved=_RESERVED)
         self.table = aws.dynamodb.Table(name, **args, opts=self.child())
         self.arn = self.table.arn
-        self.link = {"id": self.table.name, "arn": self.table.arn, "key": table.key, "sort_key": table.sort_key}
+        self.link = {"id": self.table.name, "arn": self.table.arn}
         self.exports = {"name": self.table.name}
         self.finish()

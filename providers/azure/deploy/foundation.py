@@ -17,8 +17,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pulumi
 from pulumi_azure_native import (
     applicationinsights,
@@ -32,9 +30,9 @@ from pulumi_azure_native import (
 )
 
 from portable.model import Stack
+from providers.azure.deploy.component import AzureComponent
 from providers.azure.deploy.names import Names
 
-TYPE = "portable:azure:Foundation"
 HOST_CONTAINERS = ("azure-webjobs-hosts", "azure-webjobs-secrets")
 """Where the Functions host keeps its locks, timer schedules and keys."""
 
@@ -58,12 +56,14 @@ def _account(name: str, account_name: str, group: resources.ResourceGroup, *, sh
     )
 
 
-class Foundation(pulumi.ComponentResource):
-    """The shared resources of one portable stack on Azure."""
+class Foundation(AzureComponent):
+    """``portable:azure:Foundation``: the shared resources of one portable stack on Azure."""
 
-    def __init__(self, name: str, *, stack: Stack, names: Names, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
+    concept = "Foundation"
+
+    def __init__(self, name: str, stack: Stack, *, names: Names, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(name, opts)
+        child = self.child()
         self.client = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self))
         self.subscription_id: pulumi.Output[str] = self.client.subscription_id
         self.resource_group = resources.ResourceGroup(
@@ -131,12 +131,11 @@ class Foundation(pulumi.ComponentResource):
                 source=self.data_account.id, topic_type="Microsoft.Storage.StorageAccounts",
                 identity={"type": "SystemAssigned"}, opts=child,
             )
-        self.exports: dict[str, Any] = {
+        self.finish({
             "resource_group": group,
             "data_account": self.data_account.name,
             "host_account": self.host_account.name,
-        }
-        self.register_outputs(self.exports)
+        })
 
     def endpoint(self, service: str) -> pulumi.Output[str]:
         """The data account's ``blob``, ``queue`` or ``table`` endpoint (``https://<acct>.<service>...``)."""

@@ -29,77 +29,80 @@ from pulumi_azure_native import eventgrid, storage, web
 
 from portable.deploy import runtime_environment
 from portable.errors import PortableError
-from portable.model import Function, ObjectTrigger, Stack
+from portable.model import Function as FunctionModel
+from portable.model import ObjectTrigger, Stack
 from portable.native import native_args
-from portable.runtime import env
-from providers.azure.deploy import roles
+from providers.azure.deploy import permissions
 from providers.azure.deploy.component import AzureComponent
 from providers.azure.deploy.foundation import Foundation
+from providers.azure.deploy.function_app import always_ready_groups, sources
 from providers.azure.deploy.names import Names
-from providers.azure.deploy.wiring import Grant, Resources, wire
-from providers.azure.function_app import Sources, always_ready_groups
+from providers.azure.deploy.permissions import Grant, Resources, wire
 
 DEFAULT_MAX_INSTANCES = 100
 _EVENT_TYPES = {"created": "Microsoft.Storage.BlobCreated", "deleted": "Microsoft.Storage.BlobDeleted"}
 
 
-class AzureFunction(AzureComponent):
+class Function(AzureComponent):
+    """``portable:azure:Function``: ``plan``, ``code`` (the container), ``package`` (the blob, or ``None``
+    when no bundle is given), ``app``, ``events`` (one per object trigger) and ``role_assignments``."""
+
     concept = "Function"
 
     def __init__(
         self,
         name: str,
-        function: Function,
+        function: FunctionModel,
         *,
-        stack: Stack,
-        base: Foundation,
         names: Names,
+        foundation: Foundation,
+        stack: Stack,
+        code: Any | None,
         resources: Resources,
-        sources: Sources,
-        package: Any | None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(name, opts)
         self.function = function
-        group = base.resource_group.name
-        wiring = wire(function, resources=resources, base=base)
+        self.sources = sources(function, names)
+        """The physical names behind the function's triggers, as its generated function_app.py names them."""
+        group = foundation.resource_group.name
+        wiring = wire(function, resources=resources, foundation=foundation)
         self.plan = web.AppServicePlan(
             f"{name}-plan", resource_group_name=group, name=names.app_service_plan(function.name),
             kind="functionapp", reserved=True, sku={"name": "FC1", "tier": "FlexConsumption"}, opts=self.child(),
         )
         self.code = storage.BlobContainer(
-            f"{name}-code", resource_group_name=group, account_name=base.host_account.name,
+            f"{name}-code", resource_group_name=group, account_name=foundation.host_account.name,
             container_name=names.package_container(function.name), public_access="None", opts=self.child(),
         )
         self.package: storage.Blob | None = None
-        if package is not None:
+        if code is not None:
             self.package = storage.Blob(
-                f"{name}-package", resource_group_name=group, account_name=base.host_account.name,
+                f"{name}-package", resource_group_name=group, account_name=foundation.host_account.name,
                 container_name=self.code.name, blob_name="released-package.zip", type="Block",
-                source=pulumi.FileAsset(str(package.path)), content_type="application/zip", opts=self.child(),
+                source=pulumi.FileAsset(str(code.path)), content_type="application/zip", opts=self.child(),
             )
         self.events = [
-            _ObjectEvents(f"{name}-events-{index}", function, index, trigger, base=base, names=names, parent=self)
+            _ObjectEvents(f"{name}-events-{index}", function, index, trigger, foundation=foundation, names=names, parent=self)
             for index, trigger in enumerate(function.triggers) if isinstance(trigger, ObjectTrigger)
         ]
         settings = {
-            "AzureWebJobsStorage__accountName": base.host_account.name,
+            "AzureWebJobsStorage__accountName": foundation.host_account.name,
             "AzureFunctionsWebHost__hostid": names.host_id(function.name),  # AZFD0004: see names.host_id
-            "APPLICATIONINSIGHTS_CONNECTION_STRING": base.insights.connection_string,
+            "APPLICATIONINSIGHTS_CONNECTION_STRING": foundation.insights.connection_string,
             "APPLICATIONINSIGHTS_AUTHENTICATION_STRING": "Authorization=AAD",
             **wiring.settings,
-            **runtime_environment(function, "azure", lambda kind, name: resources[(kind, name)].link),
-            env.TIMEOUT: str(function.timeout),
+            **runtime_environment(stack, function, "azure", lambda kind, name: resources[(kind, name)].link),
         }
-        if package is not None:
-            settings["PORTABLE_PACKAGE_SHA256"] = package.sha256
+        if code is not None:
+            settings["PORTABLE_PACKAGE_SHA256"] = code.sha256
         scale: dict[str, Any] = {
             "instance_memory_mb": function.memory,  # one of the Flex sizes: stack.check("azure") holds to them
             "maximum_instance_count": function.max_instances or DEFAULT_MAX_INSTANCES,
         }
         if function.min_instances:
             scale["always_ready"] = [{"name": group_name, "instance_count": function.min_instances}
-                                     for group_name in always_ready_groups(function, sources)]
+                                     for group_name in always_ready_groups(function, self.sources)]
         derived = {
             "resource_group_name": group,
             "name": names.function_app(function.name),
@@ -110,7 +113,7 @@ class AzureFunction(AzureComponent):
             "function_app_config": {
                 "deployment": {"storage": {
                     "type": "blobContainer",
-                    "value": pulumi.Output.concat(base.host_account.primary_endpoints.blob, self.code.name),
+                    "value": pulumi.Output.concat(foundation.host_account.primary_endpoints.blob, self.code.name),
                     "authentication": {"type": "SystemAssignedIdentity"},
                 }},
                 "runtime": {"name": "python", "version": function.runtime},
@@ -134,14 +137,14 @@ class AzureFunction(AzureComponent):
         self.principal_id: pulumi.Output[str] = principal
         grants = [
             *wiring.grants,
-            *(Grant(f"host-{index}", roles.STORAGE_BLOB_DATA_OWNER, container.id)
-              for index, container in enumerate([*base.host_containers, self.code])),
-            Grant("insights", roles.MONITORING_METRICS_PUBLISHER, base.insights.id),
+            *(Grant(f"host-{index}", permissions.STORAGE_BLOB_DATA_OWNER, container.id)
+              for index, container in enumerate([*foundation.host_containers, self.code])),
+            Grant("insights", permissions.MONITORING_METRICS_PUBLISHER, foundation.insights.id),
             *(grant for events in self.events for grant in events.consumer_grants),
         ]
         self.role_assignments = {
-            grant.what: roles.grant(f"{name}-{grant.what}", principal_id=principal, role=grant.role,
-                                    scope=grant.scope, subscription_id=base.subscription_id, parent=self)
+            grant.what: permissions.grant(f"{name}-{grant.what}", principal_id=principal, role=grant.role,
+                                    scope=grant.scope, subscription_id=foundation.subscription_id, parent=self)
             for grant in grants
         }
         self.exports = {"app": self.app.name,
@@ -153,30 +156,30 @@ class _ObjectEvents(pulumi.ComponentResource):
     """An object trigger's plumbing: the bucket's events, filtered, delivered to a storage queue by
     Event Grid (with its own identity, allowed to send to that queue only)."""
 
-    def __init__(self, name: str, function: Function, index: int, trigger: ObjectTrigger, *, base: Foundation,
+    def __init__(self, name: str, function: FunctionModel, index: int, trigger: ObjectTrigger, *, foundation: Foundation,
                  names: Names, parent: pulumi.Resource) -> None:
         super().__init__("portable:azure:ObjectEvents", name, None, pulumi.ResourceOptions(parent=parent))
-        if base.blob_events is None:
+        if foundation.blob_events is None:
             raise PortableError("the Azure foundation has no Event Grid system topic although a function has "
                                 "an object trigger")
         child = pulumi.ResourceOptions(parent=self)
-        group = base.resource_group.name
+        group = foundation.resource_group.name
         physical = names.events_queue(function.name, index)
-        self.queue = storage.Queue(f"{name}-queue", resource_group_name=group, account_name=base.data_account.name,
+        self.queue = storage.Queue(f"{name}-queue", resource_group_name=group, account_name=foundation.data_account.name,
                                    queue_name=physical, opts=child)
         self.poison_queue = storage.Queue(f"{name}-poison", resource_group_name=group,
-                                          account_name=base.data_account.name,
+                                          account_name=foundation.data_account.name,
                                           queue_name=names.poison_queue(physical), opts=child)
-        topic_identity = base.blob_events.identity.apply(lambda identity: identity.principal_id if identity else None)
-        sender = roles.grant(f"{name}-sender", principal_id=topic_identity, role=roles.STORAGE_QUEUE_DATA_MESSAGE_SENDER,
-                             scope=self.queue.id, subscription_id=base.subscription_id, parent=self)
+        topic_identity = foundation.blob_events.identity.apply(lambda identity: identity.principal_id if identity else None)
+        sender = permissions.grant(f"{name}-sender", principal_id=topic_identity, role=permissions.STORAGE_QUEUE_DATA_MESSAGE_SENDER,
+                             scope=self.queue.id, subscription_id=foundation.subscription_id, parent=self)
         subject = f"/blobServices/default/containers/{names.container(trigger.bucket)}/blobs/{trigger.prefix}"
         self.subscription = eventgrid.SystemTopicEventSubscription(
-            f"{name}-subscription", resource_group_name=group, system_topic_name=base.blob_events.name,
+            f"{name}-subscription", resource_group_name=group, system_topic_name=foundation.blob_events.name,
             event_subscription_name=physical,
             delivery_with_resource_identity={
                 "identity": {"type": "SystemAssigned"},
-                "destination": {"endpoint_type": "StorageQueue", "resource_id": base.data_account.id,
+                "destination": {"endpoint_type": "StorageQueue", "resource_id": foundation.data_account.id,
                                 "queue_name": self.queue.name, "queue_message_time_to_live_in_seconds": 604800},
             },
             filter={"included_event_types": [_EVENT_TYPES[e] for e in trigger.events],
@@ -186,7 +189,7 @@ class _ObjectEvents(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[sender]),
         )
         self.consumer_grants = [
-            Grant(f"events-{index}-queue", roles.STORAGE_QUEUE_DATA_CONTRIBUTOR, self.queue.id),
-            Grant(f"events-{index}-poison", roles.STORAGE_QUEUE_DATA_CONTRIBUTOR, self.poison_queue.id),
+            Grant(f"events-{index}-queue", permissions.STORAGE_QUEUE_DATA_CONTRIBUTOR, self.queue.id),
+            Grant(f"events-{index}-poison", permissions.STORAGE_QUEUE_DATA_CONTRIBUTOR, self.poison_queue.id),
         ]
         self.register_outputs({"queue": self.queue.name})

@@ -1,73 +1,69 @@
-"""The Azure deploy program: a portable Stack -> Pulumi components, one per portable object."""
+"""The Azure deploy program: a portable Stack -> Pulumi components, one per portable object.
+
+The foundation first (what every resource and app shares), then the linked resources, then one
+Function App per function (its grants and settings need the resources).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 import pulumi
 
-from portable.model import Function, Stack
-from providers.azure.deploy import wiring
+from portable.bundle import Bundle
+from portable.deploy import secret_value
+from portable.model import Stack
+from providers.azure.deploy.bucket import Bucket
 from providers.azure.deploy.component import LinkedResource
 from providers.azure.deploy.foundation import Foundation
-from providers.azure.deploy.function import AzureFunction
+from providers.azure.deploy.function import Function
 from providers.azure.deploy.names import Names
-from providers.azure.deploy.resources import AzureBucket, AzureQueue, AzureSecret, AzureTable, AzureTopic
-from providers.azure.function_app import Sources
+from providers.azure.deploy.queue import Queue
+from providers.azure.deploy.secret import Secret
+from providers.azure.deploy.table import Table
+from providers.azure.deploy.topic import Topic
 
-Packager = Callable[[Stack, Function, Sources], Any]
-"""Builds a function's package (anything with ``path`` and ``sha256``), or returns None to skip it."""
+
+def names_of(stack: Stack) -> Names:
+    """The physical names of ``stack`` in the running Pulumi project and stack."""
+    return Names(stack.name, pulumi.get_project(), pulumi.get_stack())
 
 
-def deploy_stack(stack: Stack, root: Path, *, packager: Packager | None = None,
-                 opts: pulumi.ResourceOptions | None = None) -> dict[str, dict[str, Any]]:
-    """Create the stack's components; returns them by collection and portable name
+def deploy_stack(
+    stack: Stack, bundles: Mapping[str, Bundle], *, opts: pulumi.ResourceOptions | None = None
+) -> dict[str, dict[str, Any]]:
+    """Create the components of ``stack``; ``bundles`` holds each function's built code (a function
+    without one gets no package). Returns them by collection and portable name
     (``{"functions": {"api": ...}, "queues": {...}, "foundation": {"orders": ...}}``)."""
-    names = Names(stack.name, pulumi.get_project(), pulumi.get_stack())
-    base = Foundation(stack.name, stack=stack, names=names, opts=opts)
+    names = names_of(stack)
+    foundation = Foundation(stack.name, stack, names=names, opts=opts)
+    context: dict[str, Any] = {"names": names, "foundation": foundation, "opts": opts}
+    prefix = stack.name
+    buckets = {b.name: Bucket(f"{prefix}-bucket-{b.name}", b, **context) for b in stack.buckets}
+    queues = {q.name: Queue(f"{prefix}-queue-{q.name}", q, **context) for q in stack.queues}
+    tables = {t.name: Table(f"{prefix}-table-{t.name}", t, **context) for t in stack.tables}
+    topics = {
+        t.name: Topic(f"{prefix}-topic-{t.name}", t, consumers=stack.consumers("topic", t.name), **context)
+        for t in stack.topics
+    }
+    secrets = {
+        s.name: Secret(f"{prefix}-secret-{s.name}", s, value=secret_value(s.name), **context) for s in stack.secrets
+    }
+    collections: dict[str, dict[str, Any]] = {"foundation": {stack.name: foundation}}
     resources: dict[tuple[str, str], LinkedResource] = {}
-    collections: dict[str, dict[str, Any]] = {"foundation": {stack.name: base}}
-
-    def add(collection: str, kind: str, name: str, component: LinkedResource) -> None:
-        resources[(kind, name)] = component
-        collections.setdefault(collection, {})[name] = component
-
-    for bucket in stack.buckets:
-        add("buckets", "bucket", bucket.name,
-            AzureBucket(f"{stack.name}-bucket-{bucket.name}", bucket, base=base, names=names, opts=opts))
-    for queue in stack.queues:
-        add("queues", "queue", queue.name,
-            AzureQueue(f"{stack.name}-queue-{queue.name}", queue, base=base, names=names, opts=opts))
-    for table in stack.tables:
-        add("tables", "table", table.name,
-            AzureTable(f"{stack.name}-table-{table.name}", table, base=base, names=names, opts=opts))
-    for topic in stack.topics:
-        add("topics", "topic", topic.name,
-            AzureTopic(f"{stack.name}-topic-{topic.name}", topic, consumers=stack.consumers("topic", topic.name),
-                       base=base, names=names, opts=opts))
-    for secret in stack.secrets:
-        add("secrets", "secret", secret.name,
-            AzureSecret(f"{stack.name}-secret-{secret.name}", secret, base=base, names=names, opts=opts))
-    functions: dict[str, Any] = {}
-    for function in stack.functions:
-        sources = wiring.sources(stack, function, names)
-        package = packager(stack, function, sources) if packager is not None else None
-        functions[function.name] = AzureFunction(
-            f"{stack.name}-function-{function.name}", function, stack=stack, base=base, names=names,
-            resources=resources, sources=sources, package=package, opts=opts,
-        )
+    for collection, kind, members in (
+        ("buckets", "bucket", buckets), ("queues", "queue", queues), ("tables", "table", tables),
+        ("topics", "topic", topics), ("secrets", "secret", secrets),
+    ):
+        if members:
+            collections[collection] = dict(members)
+        resources.update({(kind, name): component for name, component in members.items()})
+    functions = {
+        f.name: Function(f"{prefix}-function-{f.name}", f, stack=stack, code=bundles.get(f.name), resources=resources,
+                           **context)
+        for f in stack.functions
+    }
     if functions:
         collections["functions"] = functions
     return collections
-
-
-def bundling_packager(root: Path, cache_dir: Path) -> Packager:
-    """A packager that builds each function's zip with :mod:`portable.bundle`."""
-    from providers.azure.deploy.package import build
-
-    def packager(stack: Stack, function: Function, sources: Sources) -> Any:
-        return build(stack, function, root, sources, cache_dir)
-
-    return packager

@@ -4,15 +4,18 @@ Google's limits: Cloud Run services 49 characters (safe), service account ids 6-
 (global: they end with a hash of the project id), Firestore databases 4-63, Eventarc triggers 63
 (lowercase letters, digits, ``-``), Pub/Sub topics and subscriptions 255.
 
->>> service_name("orders", "receipt-worker")
+>>> names = Names("orders", "acme-orders")
+>>> names.service("receipt-worker")
 'orders-receipt-worker'
->>> account_id("ab", "cd")
+>>> Names("ab", "p").account("cd")
 'ab-cd-5db3'
->>> account_id("orders", INTERNAL + "invoker")
+>>> names.account(INTERNAL + "invoker")
 'orders--invoker'
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from portable.naming import physical_name, short_hash
 
@@ -35,32 +38,34 @@ def _at_least(name: str, minimum: int) -> str:
     return name if len(name) >= minimum else f"{name}-{short_hash(name, 4)}"
 
 
-def physical(stack: str, name: str) -> str:
-    """Pub/Sub topics and subscriptions, secrets, scheduler jobs: ``<stack>-<name>``."""
-    return physical_name(stack, name, PUBSUB_LIMIT)
+@dataclass(frozen=True)
+class Names:
+    """The physical names of one stack's resources in the Google Cloud project ``project``."""
 
+    stack: str
+    project: str
 
-def trigger_name(stack: str, name: str) -> str:
-    """Eventarc triggers: ``<stack>-<name>``, at most 63 characters.
+    def of(self, name: str) -> str:
+        """Pub/Sub topics and subscriptions, secrets, scheduler jobs: ``<stack>-<name>``."""
+        return physical_name(self.stack, name, PUBSUB_LIMIT)
 
-    >>> trigger_name("northwind-billing-production", "invoice-objects-receipts-bucket-created")
-    'northwind-billing-production-invoice-objects-receipts-73c21c12'
-    """
-    return physical_name(stack, name, TRIGGER_LIMIT)
+    def trigger(self, name: str) -> str:
+        """Eventarc triggers: ``<stack>-<name>``, at most 63 characters.
 
+        >>> Names("northwind-billing-production", "p").trigger("invoice-objects-receipts-bucket-created")
+        'northwind-billing-production-invoice-objects-receipts-73c21c12'
+        """
+        return physical_name(self.stack, name, TRIGGER_LIMIT)
 
-def service_name(stack: str, function: str) -> str:
-    return physical_name(stack, function, SERVICE_LIMIT)
+    def service(self, function: str) -> str:
+        return physical_name(self.stack, function, SERVICE_LIMIT)
 
+    def account(self, name: str) -> str:
+        return _at_least(physical_name(self.stack, name, ACCOUNT_LIMIT), 6)
 
-def account_id(stack: str, name: str) -> str:
-    return _at_least(physical_name(stack, name, ACCOUNT_LIMIT), 6)
+    def bucket(self, name: str) -> str:
+        """Globally unique: ``<stack>-<name>-<hash of the project id>``."""
+        return physical_name(self.stack, f"{name}-{short_hash(self.project, 6)}", BUCKET_LIMIT)
 
-
-def bucket_name(stack: str, name: str, project: str) -> str:
-    """Globally unique: ``<stack>-<name>-<hash of the project id>``."""
-    return physical_name(stack, f"{name}-{short_hash(project, 6)}", BUCKET_LIMIT)
-
-
-def database_name(stack: str, table: str) -> str:
-    return _at_least(physical_name(stack, table, DATABASE_LIMIT), 4)
+    def database(self, table: str) -> str:
+        return _at_least(physical_name(self.stack, table, DATABASE_LIMIT), 4)

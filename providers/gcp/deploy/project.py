@@ -1,4 +1,10 @@
-"""The stack's footing in the project: the APIs it needs, the code bucket, the trigger identity.
+"""The stack's footing in the project: where it goes, the APIs it needs, the code bucket, the trigger identity.
+
+- :class:`GcpSettings`: the Google Cloud project and region, read from the Pulumi stack config
+  (``gcp:project`` and ``gcp:region``, the Google provider's own keys); ``portable:firestoreLocation``
+  optionally puts the Firestore databases elsewhere (a multi-region such as ``eur3``; default: the region).
+- :class:`Notes`: what a user should know about the plan (grants broader than one resource, data kept or
+  lost), collected on the project and logged as Pulumi warnings.
 
 - Each Google API the stack uses is enabled with ``projects.Service(disable_on_destroy=False)``
   (another stack in the project may rely on it); every other resource depends on them.
@@ -14,18 +20,63 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi_gcp as gcp
 
+from portable.errors import PortableError
 from portable.model import Stack
-from providers.gcp.deploy import names
 from providers.gcp.deploy.component import GcpComponent
-from providers.gcp.deploy.notes import Notes
-from providers.gcp.deploy.settings import GcpSettings
+from providers.gcp.deploy.names import INTERNAL, Names
 
 SECURE_BUCKET: dict[str, Any] = {"uniform_bucket_level_access": True, "public_access_prevention": "enforced"}
+
+
+@dataclass(frozen=True)
+class GcpSettings:
+    """The project, region and Firestore location of a deployment."""
+
+    project: str
+    region: str
+    firestore_location: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.firestore_location:
+            object.__setattr__(self, "firestore_location", self.region)
+
+    @classmethod
+    def from_config(cls) -> GcpSettings:
+        config = pulumi.Config("gcp")
+        project, region = config.get("project"), config.get("region")
+        missing = [key for key, value in (("gcp:project", project), ("gcp:region", region)) if not value]
+        if missing:
+            raise PortableError(
+                f"The Pulumi stack config has no {' and no '.join(repr(m) for m in missing)}; "
+                "the Google Cloud provider needs both",
+                hint="Run: pulumi config set gcp:project <project-id> && pulumi config set gcp:region europe-west1",
+            )
+        location = pulumi.Config("portable").get("firestoreLocation") or ""
+        return cls(project=str(project), region=str(region), firestore_location=location)
+
+    def base_image(self, python_version: str) -> str:
+        """The Google-maintained Python runtime image the source archive runs on (no build)."""
+        stack = "google-24-full" if python_version >= "3.14" else "google-22-full"
+        return (f"{self.region}-docker.pkg.dev/serverless-runtimes/{stack}/runtimes/"
+                f"python{python_version.replace('.', '')}")
+
+
+class Notes:
+    """Plan notes, collected on the deployment and also logged as Pulumi warnings."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def add(self, message: str, resource: pulumi.Resource | None = None) -> None:
+        if message not in self.items:
+            self.items.append(message)
+            pulumi.log.warn(message, resource=resource)
 
 
 def required_apis(stack: Stack) -> list[str]:
@@ -50,11 +101,11 @@ class Project(GcpComponent):
 
     concept = "Project"
 
-    def __init__(self, name: str, *, stack: Stack, settings: GcpSettings, notes: Notes,
+    def __init__(self, name: str, stack: Stack, *, names: Names, settings: GcpSettings,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(name, opts=opts)
         self.settings = settings
-        self.notes = notes
+        self.notes = notes = Notes()
         self.services = [
             gcp.projects.Service(f"{name}-{api.split('.')[0]}", project=settings.project, service=api,
                                  disable_on_destroy=False, opts=self.child())
@@ -67,23 +118,23 @@ class Project(GcpComponent):
         self.pubsub_agent = self.number.apply(
             lambda n: f"serviceAccount:service-{n}@gcp-sa-pubsub.iam.gserviceaccount.com")
         self.code_bucket = gcp.storage.Bucket(
-            f"{name}-code", name=names.bucket_name(stack.name, names.INTERNAL + "code", settings.project),
+            f"{name}-code", name=names.bucket(INTERNAL + "code"),
             location=settings.region, force_destroy=True, **SECURE_BUCKET,
             opts=self.child()) if stack.functions else None
         self.invoker: gcp.serviceaccount.Account | None = None
         self.invoker_member: pulumi.Output[str] | None = None
         if needs_invoker(stack):
-            self._trigger_identity(name, stack, notes)
+            self._trigger_identity(name, stack, names, notes)
         self.finish({
             "apis": [s.service for s in self.services],
             "code_bucket": self.code_bucket.name if self.code_bucket else None,
             "invoker": self.invoker.email if self.invoker else None,
         })
 
-    def _trigger_identity(self, name: str, stack: Stack, notes: Notes) -> None:
+    def _trigger_identity(self, name: str, stack: Stack, names: Names, notes: Notes) -> None:
         settings = self.settings
         self.invoker = gcp.serviceaccount.Account(
-            f"{name}-invoker", account_id=names.account_id(stack.name, names.INTERNAL + "invoker"), project=settings.project,
+            f"{name}-invoker", account_id=names.account(INTERNAL + "invoker"), project=settings.project,
             display_name=f"portable {stack.name}: invokes the stack's services for its triggers",
             opts=self.child())
         self.invoker_member = self.invoker.email.apply(lambda e: f"serviceAccount:{e}")

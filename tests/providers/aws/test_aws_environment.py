@@ -23,6 +23,7 @@ def test_every_function_gets_the_contract_variables(plan_for: Any) -> None:
         "PORTABLE_FUNCTION": "api",
         "PORTABLE_HANDLER": "app.handlers:handle",
         "PORTABLE_LOG": "error",
+        "PORTABLE_TIMEOUT": "30",
         "PORTABLE_ROUTES": '[["GET","/orders/{order_id}"],["POST","/orders"]]',
     }
 
@@ -46,7 +47,8 @@ def test_links_carry_the_physical_ids_and_arns(plan_for: Any) -> None:
     assert links == {
         "files": {"kind": "bucket", "access": "read", "id": bucket, "arn": f"arn:aws:s3:::{bucket}"},
         "orders": {"kind": "table", "access": "read_write", "id": "shop-orders",
-                   "arn": f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/shop-orders", "key": "order_id", "sort_key": "line"},
+                   "arn": f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/shop-orders", "key": "order_id", "sort_key": "line",
+                   "ttl_attribute": None},
         "jobs": {"kind": "queue", "access": "send", "id": f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/shop-jobs",
                  "arn": f"arn:aws:sqs:{REGION}:{ACCOUNT}:shop-jobs"},
         "events": {"kind": "topic", "access": "publish", "id": topic, "arn": topic},

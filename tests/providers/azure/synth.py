@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,14 +34,15 @@ class Synth:
         return next(r for r in self.registrations if r.type == typ and r.name == name)
 
 
-def synth(stack: Stack, root: Path, *, config: dict[str, str] | None = None, packager: Any = None) -> Synth:
-    """The deploy program's registrations; packages are built by ``packager`` (none by default)."""
+def synth(stack: Stack, root: Path, *, config: dict[str, str] | None = None,
+          bundles: Mapping[str, Any] | None = None) -> Synth:
+    """The deploy program's registrations, with each function's package from ``bundles`` (none by default)."""
     from providers.azure.deploy.program import deploy_stack
 
     holder: dict[str, Any] = {}
 
     def program() -> None:
-        holder["components"] = deploy_stack(stack, root, packager=packager)
+        holder["components"] = deploy_stack(stack, bundles or {})
 
     recording = run_program(program, AzureCloud(), config={"azure-native:location": "westeurope", **(config or {})},
                             project="orders", stack="azure")

@@ -12,7 +12,7 @@ from synth import Synth, synth
 
 from portable.errors import PortableError
 from portable.model import Http, Schedule, Stack
-from providers.azure.deploy import roles
+from providers.azure.deploy import permissions
 
 ROOT = Path(__file__).resolve().parents[3]
 RA = "azure-native:authorization:RoleAssignment"
@@ -56,14 +56,14 @@ def _grants(plan: Synth, function: str) -> set[tuple[str, str]]:
 
 DATA = "Microsoft.Storage/storageAccounts/ordersde7f43b1a"
 HOST = "Microsoft.Storage/storageAccounts/ordershe7f43b1a"
-HOST_CONTAINERS = {(roles.STORAGE_BLOB_DATA_OWNER, f"{HOST}/blobServices/default/containers/{c}")
+HOST_CONTAINERS = {(permissions.STORAGE_BLOB_DATA_OWNER, f"{HOST}/blobServices/default/containers/{c}")
                    for c in ("azure-webjobs-hosts", "azure-webjobs-secrets")}
-INSIGHTS = (roles.MONITORING_METRICS_PUBLISHER, "Microsoft.Insights/components/orders-insights")
+INSIGHTS = (permissions.MONITORING_METRICS_PUBLISHER, "Microsoft.Insights/components/orders-insights")
 
 
 def runtime(function: str) -> set[tuple[str, str]]:
     """What every app's identity gets: the host's containers, its own code container, App Insights."""
-    code = (roles.STORAGE_BLOB_DATA_OWNER, f"{HOST}/blobServices/default/containers/code-{function}")
+    code = (permissions.STORAGE_BLOB_DATA_OWNER, f"{HOST}/blobServices/default/containers/code-{function}")
     return HOST_CONTAINERS | {code, INSIGHTS}
 
 
@@ -109,22 +109,22 @@ def test_least_privilege_scopes_and_roles(plan: Synth) -> None:
     topic = "Microsoft.ServiceBus/namespaces/orders-bus-e7f43b1a/topics/orders-order-events"
     events = f"{DATA}/queueServices/default/queues/orders-receipt-indexer-events-0"
     assert _grants(plan, "api") == runtime("api") | {
-        (roles.STORAGE_TABLE_DATA_CONTRIBUTOR, table), (roles.STORAGE_QUEUE_DATA_MESSAGE_SENDER, queue)}
+        (permissions.STORAGE_TABLE_DATA_CONTRIBUTOR, table), (permissions.STORAGE_QUEUE_DATA_MESSAGE_SENDER, queue)}
     assert _grants(plan, "receipt-worker") == runtime("receipt-worker") | {
-        (roles.STORAGE_TABLE_DATA_CONTRIBUTOR, table),
-        (roles.STORAGE_BLOB_DATA_CONTRIBUTOR, container),
-        (roles.KEY_VAULT_SECRETS_USER, "Microsoft.KeyVault/vaults/orderskve7f43b1a/secrets/receipt-signing-key"),
-        (roles.STORAGE_QUEUE_DATA_CONTRIBUTOR, queue),
-        (roles.STORAGE_QUEUE_DATA_CONTRIBUTOR, queue + "-poison")}
+        (permissions.STORAGE_TABLE_DATA_CONTRIBUTOR, table),
+        (permissions.STORAGE_BLOB_DATA_CONTRIBUTOR, container),
+        (permissions.KEY_VAULT_SECRETS_USER, "Microsoft.KeyVault/vaults/orderskve7f43b1a/secrets/receipt-signing-key"),
+        (permissions.STORAGE_QUEUE_DATA_CONTRIBUTOR, queue),
+        (permissions.STORAGE_QUEUE_DATA_CONTRIBUTOR, queue + "-poison")}
     assert _grants(plan, "receipt-indexer") == runtime("receipt-indexer") | {
-        (roles.SERVICE_BUS_DATA_SENDER, topic),
-        (roles.STORAGE_QUEUE_DATA_CONTRIBUTOR, events),
-        (roles.STORAGE_QUEUE_DATA_CONTRIBUTOR, events + "-poison"),
-        (roles.STORAGE_QUEUE_DATA_MESSAGE_SENDER, events)}  # Event Grid's identity, on its queue only
+        (permissions.SERVICE_BUS_DATA_SENDER, topic),
+        (permissions.STORAGE_QUEUE_DATA_CONTRIBUTOR, events),
+        (permissions.STORAGE_QUEUE_DATA_CONTRIBUTOR, events + "-poison"),
+        (permissions.STORAGE_QUEUE_DATA_MESSAGE_SENDER, events)}  # Event Grid's identity, on its queue only
     assert _grants(plan, "audit-log") == runtime("audit-log") | {
-        (roles.SERVICE_BUS_DATA_RECEIVER, f"{topic}/subscriptions/audit-log")}
+        (permissions.SERVICE_BUS_DATA_RECEIVER, f"{topic}/subscriptions/audit-log")}
     assert _grants(plan, "nightly-report") == runtime("nightly-report") | {
-        (roles.STORAGE_TABLE_DATA_READER, table), (roles.STORAGE_BLOB_DATA_CONTRIBUTOR, container)}
+        (permissions.STORAGE_TABLE_DATA_READER, table), (permissions.STORAGE_BLOB_DATA_CONTRIBUTOR, container)}
     for inputs in plan.of_type(RA).values():
         assert inputs["principalType"] == "ServicePrincipal"
         assert inputs["roleDefinitionId"].startswith(
@@ -251,10 +251,9 @@ def test_package_upload_and_restart_on_change(tmp_path: Path) -> None:
     package = tmp_path / "api.zip"
     package.write_bytes(b"PK")
 
-    def packager(stack: Stack, function: Any, sources: Any) -> Any:
-        return SimpleNamespace(path=package, sha256=f"sha-{function.name}")
-
-    plan = synth(orders_stack(), ROOT / "examples/orders", packager=packager)
+    stack = orders_stack()
+    bundles = {f.name: SimpleNamespace(path=package, sha256=f"sha-{f.name}") for f in stack.functions}
+    plan = synth(stack, ROOT / "examples/orders", bundles=bundles)
     blob = plan.one("azure-native:storage:Blob", "orders-function-api-package")
     assert blob["blobName"] == "released-package.zip" and blob["containerName"] == "code-api"
     assert blob["accountName"] == "ordershe7f43b1a" and blob["contentType"] == "application/zip"

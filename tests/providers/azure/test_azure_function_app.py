@@ -13,7 +13,7 @@ import pytest
 
 from portable.errors import PortableError
 from portable.model import Function, Http, Queue, Schedule, Stack
-from providers.azure.function_app import Sources, azure_route, render_function_app, render_host_json
+from providers.azure.deploy.function_app import Sources, azure_route, render_function_app, render_host_json
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -191,7 +191,7 @@ def test_generated_http_function_runs_the_handler_through_the_real_shim(
 
 
 def test_object_events_queue_settings_and_always_ready_groups() -> None:
-    from providers.azure.function_app import OBJECT_EVENT_QUEUE, always_ready_groups
+    from providers.azure.deploy.function_app import OBJECT_EVENT_QUEUE, always_ready_groups
 
     stack = _orders()
     indexer = stack.get_function("receipt-indexer")

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from portable.model import Http, Stack
+from providers.azure.deploy.code import DEPENDENCIES_DIR, RUNTIME_FILES, build, bundle_spec, requirements
+from providers.azure.deploy.function_app import sources
 from providers.azure.deploy.names import Names
-from providers.azure.deploy.package import DEPENDENCIES_DIR, RUNTIME_FILES, build, bundle_spec, requirements
-from providers.azure.deploy.wiring import sources
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -29,7 +29,7 @@ def _stack(tmp_path: Path) -> Stack:
 def test_spec_layout_and_requirements(tmp_path: Path) -> None:
     stack = _stack(tmp_path)
     function = stack.functions[0]
-    spec = bundle_spec(stack, function, tmp_path, sources(stack, function, Names("tiny")))
+    spec = bundle_spec(stack, function, tmp_path, sources(function, Names("tiny")))
     assert spec.dependencies_dir == DEPENDENCIES_DIR == ".python_packages/lib/site-packages"
     assert (spec.python_version, spec.architecture) == ("3.12", "x86_64")
     assert spec.runtime_files == RUNTIME_FILES
@@ -47,7 +47,7 @@ def test_built_package_puts_dependencies_under_python_packages(tmp_path: Path) -
         pytest.fail(f"the Azure runtime shim is not there yet: {missing}")
     stack = _stack(tmp_path)
     function = stack.functions[0]
-    bundle = build(stack, function, tmp_path, sources(stack, function, Names("tiny")), tmp_path / "cache")
+    bundle = build(stack, function, tmp_path, sources(function, Names("tiny")), tmp_path / "cache")
     names = set(zipfile.ZipFile(bundle.path).namelist())
     assert {"function_app.py", "host.json", "app.py", "providers/azure/runtime.py", "providers/azure/clients.py",
             "portable/runtime/__init__.py"} <= names

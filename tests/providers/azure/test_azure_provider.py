@@ -47,12 +47,12 @@ def test_a_schedule_in_a_zone_with_daylight_saving_is_refused_not_shifted() -> N
 
 
 def test_timer_gets_the_ncrontab_of_a_utc_schedule() -> None:
-    from providers.azure.deploy.wiring import sources
+    from providers.azure.deploy.function_app import sources
 
     stack = Stack("shop")
     report = stack.function("report", handler="app:run",
                             triggers=[Schedule.cron("30 3 * * 1-5"), Schedule.every(15, "minutes", name="often")])
-    assert dict(sources(stack, report, Names("shop")).schedules) == {"report": "0 30 3 * * 1-5", "often": "0 */15 * * * *"}
+    assert dict(sources(report, Names("shop")).schedules) == {"report": "0 30 3 * * 1-5", "often": "0 */15 * * * *"}
 
 
 def test_names_fit_azure_rules() -> None:

@@ -55,12 +55,12 @@ def test_one_component_per_concept(orders: Any) -> None:
 
 def test_components_expose_their_native_resources(orders_stack: Stack) -> None:
     from portable.plan import run_program
-    from providers.gcp.deploy import deploy
     from providers.gcp.deploy.code import placeholder
+    from providers.gcp.deploy.program import deploy_stack
     from providers.gcp.mocks import GcpCloud
 
     found: dict[str, Any] = {}
-    run_program(lambda: found.update(deploy(orders_stack, ROOT / "examples" / "orders", packager=placeholder)),
+    run_program(lambda: found.update(deploy_stack(orders_stack, {f.name: placeholder(f) for f in orders_stack.functions})),
                 GcpCloud(project="acme-orders"), config={"gcp:project": "acme-orders", "gcp:region": "europe-west1"})
     assert sorted(found) == ["buckets", "functions", "project", "queues", "schedules", "secrets", "tables",
                              "topics", "triggers"]
@@ -355,7 +355,7 @@ def test_eventarc_trigger_follows_a_multi_region_bucket(synth: Any) -> None:
 def test_missing_project_config_is_explained() -> None:
     import pulumi
 
-    from providers.gcp.deploy.settings import GcpSettings
+    from providers.gcp.deploy.project import GcpSettings
 
     pulumi.runtime.set_all_config({"gcp:region": "europe-west1"})
     with pytest.raises(PortableError, match="The Pulumi stack config has no 'gcp:project'"):

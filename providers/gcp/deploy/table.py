@@ -16,30 +16,30 @@ a ``ttl_attribute`` gets a TTL policy on the Timestamp copy the runtime client w
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
 import pulumi
 import pulumi_gcp as gcp
 
 from portable.model import Table as TableModel
 from portable.native import native_args
-from providers.gcp.deploy import names
-from providers.gcp.deploy.component import GcpComponent
-from providers.gcp.deploy.settings import GcpSettings
+from providers.gcp.deploy.component import LinkedResource
+from providers.gcp.deploy.names import Names
+from providers.gcp.deploy.project import Project
 from providers.gcp.documents import EXPIRES_FIELD
 
 
-class Table(GcpComponent):
+class Table(LinkedResource):
+    """``portable:gcp:Table``: ``database``, ``index`` (with a sort key) and ``ttl`` (with a ``ttl_attribute``)."""
+
     concept = "Table"
 
-    def __init__(self, model: TableModel, *, stack: str, settings: GcpSettings,
-                 apis: Sequence[pulumi.Resource] = (), opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(model.name, opts, needs=apis)
+    def __init__(self, name: str, model: TableModel, *, names: Names, project: Project,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(name, opts, needs=project.services)
+        settings = project.settings
         self.model = model
         self.project = settings.project
         args = native_args("gcp", f"Table {model.name!r}", gcp.firestore.Database, {
-            "name": names.database_name(stack, model.name), "project": settings.project,
+            "name": names.database(model.name), "project": settings.project,
             "location_id": settings.firestore_location, "type": "FIRESTORE_NATIVE",
             "point_in_time_recovery_enablement": "POINT_IN_TIME_RECOVERY_ENABLED",
             "delete_protection_state": "DELETE_PROTECTION_DISABLED", "deletion_policy": "DELETE",
@@ -61,12 +61,8 @@ class Table(GcpComponent):
                 f"{model.name}-ttl", project=settings.project, database=self.database.name,
                 collection=model.name, field=EXPIRES_FIELD, ttl_config=gcp.firestore.FieldTtlConfigArgs(),
                 opts=self.child())
-        self.finish({"database": self.database.name, "collection": self.collection})
-
-    def link(self) -> dict[str, Any]:
-        model = self.model
-        return {
+        self.link = {
             "id": self.resource_name.apply(lambda r: f"{r}/documents/{model.name}"),
             "project": self.project, "database": self.database.name, "collection": model.name,
-            "key": model.key, "sort_key": model.sort_key, "ttl_attribute": model.ttl_attribute,
         }
+        self.finish({"database": self.database.name, "collection": self.collection})

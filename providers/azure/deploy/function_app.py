@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 
 from portable.errors import PortableError
 from portable.model import Function, Http, ObjectTrigger, QueueTrigger, Stack, TopicTrigger
+from portable.schedules import for_azure
+from providers.azure.deploy.names import Names
 
 STORAGE_CONNECTION = "PORTABLE_STORAGE"
 """Connection name of the data storage account (``PORTABLE_STORAGE__queueServiceUri`` etc.)."""
@@ -57,6 +59,18 @@ class Sources:
     """index of an ObjectTrigger in ``function.triggers`` -> storage queue Event Grid feeds."""
     schedules: Mapping[str, str] = field(default_factory=dict)
     """schedule name -> NCRONTAB expression (6 fields, UTC)."""
+
+
+def sources(function: Function, names: Names) -> Sources:
+    """The physical names behind the function's triggers, for the generated function_app.py."""
+    return Sources(
+        queues={t.queue: names.queue(t.queue) for t in function.triggers if isinstance(t, QueueTrigger)},
+        subscriptions={t.topic: (names.topic(t.topic), names.subscription(function.name))
+                       for t in function.triggers if isinstance(t, TopicTrigger)},
+        object_queues={i: names.events_queue(function.name, i)
+                       for i, t in enumerate(function.triggers) if isinstance(t, ObjectTrigger)},
+        schedules={name: for_azure(schedule).expression for name, schedule in function.schedules()},
+    )
 
 
 _HEADER = '''\

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from portable.bundle import Bundle, BundleSpec, build_bundle
 from portable.model import Function, Stack
-from providers.azure.function_app import Sources, render_function_app, render_host_json
+from providers.azure.deploy.function_app import Sources, render_function_app, render_host_json
 
 DEPENDENCIES_DIR = ".python_packages/lib/site-packages"
 RUNTIME_FILES = (

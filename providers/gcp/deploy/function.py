@@ -22,7 +22,7 @@ purpose: a service holds no data, and protection would block ``pulumi destroy`` 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pulumi
@@ -32,16 +32,15 @@ import pulumi_random
 from portable.deploy import runtime_environment
 from portable.errors import PortableError
 from portable.model import Function as FunctionModel
+from portable.model import ObjectTrigger, Stack
 from portable.native import native_args
-from portable.runtime import env
 from providers.gcp import contract
-from providers.gcp.deploy import names
 from providers.gcp.deploy.code import CodeArchive
-from providers.gcp.deploy.component import GcpComponent
-from providers.gcp.deploy.grants import grant
-from providers.gcp.deploy.notes import Notes
+from providers.gcp.deploy.component import GcpComponent, LinkedResource
+from providers.gcp.deploy.names import Names
+from providers.gcp.deploy.permissions import grant
 from providers.gcp.deploy.project import Project
-from providers.gcp.deploy.secrets import env_name
+from providers.gcp.deploy.secret import env_name
 
 Describe = Callable[[str, str], Mapping[str, Any]]
 """``describe(kind, name)``: a resource's PORTABLE_LINKS keys besides kind and access."""
@@ -74,17 +73,23 @@ def is_public(model: FunctionModel) -> bool:
 
 
 class Function(GcpComponent):
+    """``portable:gcp:Function``: ``account`` (its service account), ``code`` (the archive object),
+    ``service`` (``gcp.cloudrunv2.Service``), ``event_token``, ``public_invoker`` and ``trigger_invoker``
+    (or ``None``)."""
+
     concept = "Function"
 
-    def __init__(self, model: FunctionModel, *, stack: str, project: Project, code: CodeArchive,
-                 resources: Mapping[tuple[str, str], Any], describe: Describe, notes: Notes,
-                 apis: Sequence[pulumi.Resource] = (), opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(model.name, opts, needs=apis)
-        settings = project.settings
+    def __init__(self, name: str, model: FunctionModel, *, names: Names, project: Project, stack: Stack,
+                 code: CodeArchive, resources: Mapping[tuple[str, str], LinkedResource],
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(name, opts, needs=project.services)
+        settings, notes = project.settings, project.notes
         self.model = model
+        self.project = project
+        describe = _describer(model, resources)
         self.account = gcp.serviceaccount.Account(
-            f"{model.name}-sa", account_id=names.account_id(stack, model.name), project=settings.project,
-            display_name=f"portable {stack}: function {model.name}", opts=self.child())
+            f"{model.name}-sa", account_id=names.account(model.name), project=settings.project,
+            display_name=f"portable {names.stack}: function {model.name}", opts=self.child())
         self.member = self.account.email.apply(lambda e: f"serviceAccount:{e}")
         assert project.code_bucket is not None
         self.code = gcp.storage.BucketObject(
@@ -111,11 +116,11 @@ class Function(GcpComponent):
                     "generation": self.code.generation.apply(str)}},
                 "resources": {"limits": {"cpu": cpu_for(model.memory), "memory": f"{model.memory}Mi"},
                               "cpu_idle": True, "startup_cpu_boost": True},
-                "envs": self._environment(model, describe, self.event_token),
+                "envs": self._environment(stack, model, describe, self.event_token),
             }],
         }
         args = native_args("gcp", f"Function {model.name!r}", gcp.cloudrunv2.Service, {
-            "name": names.service_name(stack, model.name), "project": settings.project, "location": settings.region,
+            "name": names.service(model.name), "project": settings.project, "location": settings.region,
             "ingress": "INGRESS_TRAFFIC_ALL" if model.http_triggers else "INGRESS_TRAFFIC_INTERNAL_ONLY",
             "deletion_protection": False, "template": template,
         }, model.options)
@@ -138,6 +143,14 @@ class Function(GcpComponent):
         return pulumi.Output.all(self.url, self.event_token.result).apply(
             lambda parts: f"{parts[0]}{path}?token={parts[1]}")
 
+    def push_config(self, path: str) -> gcp.pubsub.SubscriptionPushConfigArgs:
+        """A Pub/Sub push to ``path`` of this service, with an OIDC token of the stack's trigger identity."""
+        invoker = self.project.invoker
+        return gcp.pubsub.SubscriptionPushConfigArgs(
+            push_endpoint=self.event_url(path),
+            oidc_token=gcp.pubsub.SubscriptionPushConfigOidcTokenArgs(
+                service_account_email=invoker.email if invoker else "", audience=self.url))
+
     def event_path(self, path: str) -> pulumi.Input[str]:
         """``path`` with the event token, for Eventarc (which takes a path, not a URL)."""
         if self.event_token is None:
@@ -145,10 +158,9 @@ class Function(GcpComponent):
         return self.event_token.result.apply(lambda token: f"{path}?token={token}")
 
     @staticmethod
-    def _environment(model: FunctionModel, describe: Describe,
+    def _environment(stack: Stack, model: FunctionModel, describe: Describe,
                      token: pulumi_random.RandomPassword | None) -> list[dict[str, Any]]:
-        variables = runtime_environment(model, "gcp", describe)
-        variables[env.TIMEOUT] = str(model.timeout)
+        variables = runtime_environment(stack, model, "gcp", describe)
         if token is not None:
             variables[contract.EVENT_TOKEN_ENV] = token.result
         envs: list[dict[str, Any]] = [{"name": k, "value": v} for k, v in sorted(variables.items())]
@@ -157,3 +169,17 @@ class Function(GcpComponent):
                 "secret": describe("secret", link.name)["id"], "version": "latest"}}}
             for link in model.links if link.kind == "secret")
         return envs
+
+
+def _describer(model: FunctionModel, resources: Mapping[tuple[str, str], LinkedResource]) -> Describe:
+    """A linked resource's PORTABLE_LINKS keys for ``model``; a bucket entry lists the function's object
+    trigger filters (``triggers``), which the shim checks since Eventarc cannot filter object names."""
+    def describe(kind: str, name: str) -> dict[str, Any]:
+        entry: dict[str, Any] = dict(resources[(kind, name)].link)
+        if kind == "bucket":
+            filters = [t.as_filter() for t in model.triggers if isinstance(t, ObjectTrigger) and t.bucket == name]
+            if filters:
+                entry["triggers"] = filters
+        return entry
+
+    return describe

@@ -29,7 +29,7 @@ import pulumi_gcp as gcp
 from portable.model import Function as FunctionModel
 from portable.model import Link
 from providers.gcp.deploy.component import GcpComponent
-from providers.gcp.deploy.notes import Notes
+from providers.gcp.deploy.project import Notes
 
 ROLES: dict[tuple[str, str], str] = {
     ("bucket", "read"): "roles/storage.objectViewer",

@@ -1,18 +1,29 @@
-"""Least privilege on Azure: built-in roles, and one role assignment per (identity, role, scope).
+"""Least privilege on Azure: what a function's app is granted and told.
 
 :data:`ACCESS` is the one table of which built-in data role each portable access level gets, always
 scoped to the single container, queue, table, topic, subscription or secret (never the account, the
-namespace or the vault). Role assignment names are deterministic (uuid5 of the project, stack and
+namespace or the vault); :func:`wire` derives every grant of a function from its links and triggers,
+with the identity-based connection settings (``<connection>__queueServiceUri`` and friends) and Key
+Vault references its triggers and secrets need: no key, connection string or secret value is ever
+written into an app setting. Role assignment names are deterministic (uuid5 of the project, stack and
 logical name), so a redeploy does not create duplicates, as Bicep's ``guid()`` would.
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
 from pulumi_azure_native import authorization
+
+from portable.model import Function, ObjectTrigger, QueueTrigger, TopicTrigger
+from providers.azure.deploy.component import LinkedResource
+from providers.azure.deploy.foundation import Foundation
+from providers.azure.deploy.function_app import SERVICE_BUS_CONNECTION, STORAGE_CONNECTION
+from providers.azure.deploy.queue import Queue
+from providers.azure.deploy.topic import Topic
 
 STORAGE_BLOB_DATA_OWNER = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b"
 STORAGE_BLOB_DATA_CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
@@ -80,3 +91,53 @@ def grant(
         "role_assignment_name": assignment_name(name),
     }
     return authorization.RoleAssignment(name, **args, opts=pulumi.ResourceOptions(parent=parent))
+
+
+Resources = dict[tuple[str, str], LinkedResource]
+"""The stack's linked resources by (kind, portable name)."""
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One role assignment: ``role`` on exactly ``scope``; ``what`` ends its logical name."""
+
+    what: str
+    role: str
+    scope: pulumi.Input[str]
+
+
+@dataclass
+class Wiring:
+    """A function's connection settings and grants (object-trigger grants are added by the function)."""
+
+    settings: dict[str, pulumi.Input[str]] = field(default_factory=dict)
+    grants: list[Grant] = field(default_factory=list)
+
+
+def wire(function: Function, *, resources: Resources, foundation: Foundation) -> Wiring:
+    wiring = Wiring()
+    for link in function.links:
+        resource = resources[(link.kind, link.name)]
+        wiring.grants.append(Grant(f"{link.kind}-{link.name}-{link.access}",
+                                   ACCESS[(link.kind, link.access)], resource.scope))
+        if link.kind == "secret":
+            wiring.settings[str(resource.link["setting"])] = pulumi.Output.concat(
+                "@Microsoft.KeyVault(SecretUri=", resource.link["id"], ")")
+    for trigger in function.triggers:
+        if isinstance(trigger, QueueTrigger):
+            queue = resources[("queue", trigger.queue)]
+            if not isinstance(queue, Queue):
+                raise TypeError(f"queue {trigger.queue!r} is not an Azure Queue")
+            for index, scope in enumerate(queue.trigger_scopes):
+                wiring.grants.append(Grant(f"queue-{trigger.queue}-trigger-{index}",
+                                           TRIGGER_ROLES["queue"], scope))
+        elif isinstance(trigger, TopicTrigger):
+            topic = resources[("topic", trigger.topic)]
+            if not isinstance(topic, Topic):
+                raise TypeError(f"topic {trigger.topic!r} is not an Azure Topic")
+            wiring.grants.append(Grant(f"topic-{trigger.topic}-trigger", TRIGGER_ROLES["topic"],
+                                       topic.subscriptions[function.name].id))
+            wiring.settings[f"{SERVICE_BUS_CONNECTION}__fullyQualifiedNamespace"] = foundation.bus_host
+    if any(isinstance(t, QueueTrigger | ObjectTrigger) for t in function.triggers):
+        wiring.settings[f"{STORAGE_CONNECTION}__queueServiceUri"] = foundation.endpoint("queue")
+    return wiring

@@ -1,7 +1,10 @@
-"""``portable:gcp:Queue`` and ``portable:gcp:Topic``: Pub/Sub topics, and the subscriptions that feed them.
+"""``portable:gcp:Queue``: a Pub/Sub topic and the subscription that feeds its consumer
+(``portable:gcp:QueueTrigger``).
 
 A queue is a topic with a dead-letter topic. Its consumer receives it through a push subscription
-(created by :class:`~providers.gcp.deploy.triggers.QueueTrigger`); a queue no function consumes gets
+(created by :class:`QueueTrigger`, an authenticated POST with an OIDC token of the stack's trigger
+identity; Pub/Sub pushes one message per request, so ``batch_size`` has no effect and a non-2xx
+answer retries that message alone); a queue no function consumes gets
 a pull subscription instead, so that sent messages are kept and a ``consume`` link can read them.
 The dead-letter topic has a pull subscription of its own that keeps dead letters for 7 days. The
 Pub/Sub service agent may publish to the dead-letter topic and subscribe to the source
@@ -12,19 +15,21 @@ Subscriptions never expire (Pub/Sub deletes an idle subscription after 31 days b
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pulumi
 import pulumi_gcp as gcp
 
 from portable.model import Queue as QueueModel
-from portable.model import Topic as TopicModel
+from portable.model import QueueTrigger as QueueTriggerModel
 from portable.native import native_args
-from providers.gcp.deploy import names
-from providers.gcp.deploy.component import GcpComponent
+from providers.gcp import contract
+from providers.gcp.deploy.component import GcpComponent, LinkedResource
+from providers.gcp.deploy.names import Names
 from providers.gcp.deploy.project import Project
-from providers.gcp.deploy.settings import GcpSettings
+
+if TYPE_CHECKING:
+    from providers.gcp.deploy.function import Function
 
 NEVER_EXPIRE = gcp.pubsub.SubscriptionExpirationPolicyArgs(ttl="")
 MAX_RETENTION = 7 * 24 * 3600
@@ -43,24 +48,28 @@ def ack_deadline(*seconds: int) -> int:
     return max(10, min(max(seconds), 600))
 
 
-class Queue(GcpComponent):
+class Queue(LinkedResource):
+    """``portable:gcp:Queue``: ``topic``, ``dead_letter_topic`` and ``dead_letter_subscription`` (or
+    ``None``), and ``pull`` (the pull subscription of a queue no function consumes, or ``None``)."""
+
     concept = "Queue"
 
-    def __init__(self, model: QueueModel, *, stack: str, settings: GcpSettings, project: Project, consumed: bool,
-                 apis: Sequence[pulumi.Resource] = (), opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(model.name, opts, needs=apis)
+    def __init__(self, name: str, model: QueueModel, *, names: Names, project: Project, consumed: bool,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(name, opts, needs=project.services)
+        settings = project.settings
         self.model = model
         self.project = project
-        self.subscription_name = names.physical(stack, model.name)
+        self.subscription_name = names.of(model.name)
         self.topic = gcp.pubsub.Topic(model.name, opts=self.child(), **native_args(
-            "gcp", f"Queue {model.name!r}", gcp.pubsub.Topic, {"name": names.physical(stack, model.name), "project": settings.project}, model.options))
+            "gcp", f"Queue {model.name!r}", gcp.pubsub.Topic, {"name": names.of(model.name), "project": settings.project}, model.options))
         self.dead_letter_topic = self.dead_letter_subscription = None
         if model.dead_letter_after is not None:
             self.dead_letter_topic = gcp.pubsub.Topic(
-                f"{model.name}-dead-letter", name=names.physical(stack, f"{model.name}-dead-letter"),
+                f"{model.name}-dead-letter", name=names.of(f"{model.name}-dead-letter"),
                 project=settings.project, opts=self.child())
             self.dead_letter_subscription = gcp.pubsub.Subscription(
-                f"{model.name}-dead-letter", name=names.physical(stack, f"{model.name}-dead-letter"),
+                f"{model.name}-dead-letter", name=names.of(f"{model.name}-dead-letter"),
                 project=settings.project, topic=self.dead_letter_topic.id, message_retention_duration=retention(MAX_RETENTION),
                 expiration_policy=NEVER_EXPIRE, opts=self.child())
             self.dead_letter_publisher = gcp.pubsub.TopicIAMMember(
@@ -69,6 +78,8 @@ class Queue(GcpComponent):
         self.pull: gcp.pubsub.Subscription | None = None
         if not consumed:
             self.pull = self.subscription(self, model.name)
+        self.link = {"id": self.topic.id,
+                     "subscription": f"projects/{settings.project}/subscriptions/{self.subscription_name}"}
         self.finish({
             "topic": self.topic.id,
             "dead_letter_topic": self.dead_letter_topic.id if self.dead_letter_topic else None,
@@ -94,30 +105,15 @@ class Queue(GcpComponent):
                 role="roles/pubsub.subscriber", member=self.project.pubsub_agent, opts=owner.child())
         return subscription
 
-    def link(self) -> dict[str, Any]:
-        project = self.project.settings.project
-        return {"id": self.topic.id, "subscription": f"projects/{project}/subscriptions/{self.subscription_name}"}
 
+class QueueTrigger(GcpComponent):
+    """``portable:gcp:QueueTrigger``: ``subscription``, the queue's push subscription to ``function``."""
 
-class Topic(GcpComponent):
-    concept = "Topic"
+    concept = "QueueTrigger"
 
-    def __init__(self, model: TopicModel, *, stack: str, settings: GcpSettings,
-                 apis: Sequence[pulumi.Resource] = (), opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(model.name, opts, needs=apis)
-        self.stack = stack
-        self.settings = settings
-        self.topic = gcp.pubsub.Topic(model.name, opts=self.child(), **native_args(
-            "gcp", f"Topic {model.name!r}", gcp.pubsub.Topic, {"name": names.physical(stack, model.name), "project": settings.project}, model.options))
-        self.finish({"topic": self.topic.id})
-
-    def subscription(self, owner: GcpComponent, name: str, subscriber: str,
-                     push: gcp.pubsub.SubscriptionPushConfigArgs, consumer_timeout: int) -> gcp.pubsub.Subscription:
-        """A push subscription for one subscriber function, created under ``owner``."""
-        return gcp.pubsub.Subscription(
-            name, name=names.physical(self.stack, f"{self.portable_name}-{subscriber}"), project=self.settings.project,
-            topic=self.topic.id, ack_deadline_seconds=ack_deadline(consumer_timeout), expiration_policy=NEVER_EXPIRE,
-            retry_policy=RETRY, push_config=push, opts=owner.child(*self._needs))
-
-    def link(self) -> dict[str, Any]:
-        return {"id": self.topic.id}
+    def __init__(self, name: str, model: QueueTriggerModel, *, names: Names, project: Project,
+                 function: Function, queue: Queue, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(name, opts, needs=project.services)
+        push = function.push_config(contract.event_path("queue", queue.portable_name))
+        self.subscription = queue.subscription(self, self.portable_name, push, function.model.timeout)
+        self.finish({"subscription": self.subscription.id})

@@ -8,19 +8,15 @@ secret see it as an environment variable filled by Cloud Run (``secret_key_ref``
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
 import pulumi
 import pulumi_gcp as gcp
 
-from portable.deploy import missing_secret, secret_value
+from portable.deploy import missing_secret
 from portable.model import Secret as SecretModel
 from portable.native import native_args
-from providers.gcp.deploy import names
-from providers.gcp.deploy.component import GcpComponent
-from providers.gcp.deploy.notes import Notes
-from providers.gcp.deploy.settings import GcpSettings
+from providers.gcp.deploy.component import LinkedResource
+from providers.gcp.deploy.names import Names
+from providers.gcp.deploy.project import Project
 
 
 def env_name(secret: str) -> str:
@@ -28,27 +24,27 @@ def env_name(secret: str) -> str:
     return "PORTABLE_SECRET_" + secret.upper().replace("-", "_")
 
 
-class Secret(GcpComponent):
+class Secret(LinkedResource):
+    """``portable:gcp:Secret``: ``secret`` and ``version`` (the value's first version, or ``None``)."""
+
     concept = "Secret"
 
-    def __init__(self, model: SecretModel, *, stack: str, settings: GcpSettings, notes: Notes,
-                 apis: Sequence[pulumi.Resource] = (), opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(model.name, opts, needs=apis)
+    def __init__(self, name: str, model: SecretModel, *, names: Names, project: Project,
+                 value: pulumi.Output[str] | None, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(name, opts, needs=project.services)
+        settings = project.settings
         args = native_args("gcp", f"Secret {model.name!r}", gcp.secretmanager.Secret, {
-            "secret_id": names.physical(stack, model.name), "project": settings.project,
+            "secret_id": names.of(model.name), "project": settings.project,
             "replication": gcp.secretmanager.SecretReplicationArgs(auto=gcp.secretmanager.SecretReplicationAutoArgs()),
-            "labels": {"portable-stack": stack},
+            "labels": {"portable-stack": names.stack},
         }, model.options)
         self.secret = gcp.secretmanager.Secret(model.name, opts=self.child(), **args)
         self.version: gcp.secretmanager.SecretVersion | None = None
-        value = secret_value(model.name)
         if value is not None:
             self.version = gcp.secretmanager.SecretVersion(
                 f"{model.name}-value", secret=self.secret.id, secret_data=value, opts=self.child())
         else:
-            notes.add(missing_secret(model.name, "add a version with 'gcloud secrets versions add'",
+            project.notes.add(missing_secret(model.name, "add a version with 'gcloud secrets versions add'",
                                      "until then the services that read it do not start"), self)
+        self.link = {"id": self.secret.id, "env": env_name(self.portable_name)}
         self.finish({"secret_id": self.secret.secret_id})
-
-    def link(self) -> dict[str, Any]:
-        return {"id": self.secret.id, "env": env_name(self.portable_name)}
