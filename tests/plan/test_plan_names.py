@@ -73,6 +73,7 @@ RULES: dict[str, dict[str, dict[str, str]]] = {
         **{token: {} for token in (
             "azure-native:storage:BlobServiceProperties", "azure-native:web:WebAppFtpAllowed",
             "azure-native:web:WebAppScmAllowed", "azure-native:authorization:ManagementLockAtResourceLevel",
+            "pulumi-python:dynamic:Resource",  # the OneDeploy publish: names the app it publishes to
         )},
     },
     "gcp": {

@@ -7,17 +7,14 @@ honours each function's memory, scaling and queue settings. Flex plans cost noth
 extra apps are free; the price is one plan, app and code container per function.
 
 Children: the FC1 plan; the app (system-assigned identity, HTTPS only, TLS 1.2, FTP and basic-auth
-publishing off, Application Insights with Entra auth); a code container with ``released-package.zip``
-in the host account; one role assignment per link, trigger and runtime need; and for object triggers
-the Event Grid subscription and the queue it delivers to.
+publishing off, Application Insights with Entra auth); the app's deployment container in the host
+account; one role assignment per link, trigger and runtime need; the OneDeploy publish of the
+package; and for object triggers the Event Grid subscription and the queue it delivers to.
 
-Deploying the code: azure-native has no resource for the OneDeploy publish step, so the package is
-uploaded as the blob the app's ``function_app_config.deployment`` names, and the app setting
-``PORTABLE_PACKAGE_SHA256`` changes with the package, which restarts the app so the host loads the new
-package. Limits: this relies on the host reading the package at start (it does on Flex for blob
-deployments, but is not verified here against a subscription); triggers other than HTTP are synced
-when the host starts; if a change is not picked up, run ``az functionapp deployment source
-config-zip`` with the same zip.
+Deploying the code: every official tool publishes to Flex Consumption through OneDeploy (a package
+blob placed in the deployment container by hand leaves an app with no functions), so the package is
+POSTed to the app's SCM site by ``portable:azure:OneDeploy`` (:mod:`.publish_resource`), after the
+app and its role assignments exist, and again whenever the package's hash changes.
 """
 
 from __future__ import annotations
@@ -38,14 +35,15 @@ from providers.azure.deploy.foundation import Foundation
 from providers.azure.deploy.function_app import always_ready_groups, sources
 from providers.azure.deploy.names import Names
 from providers.azure.deploy.permissions import Grant, Resources, wire
+from providers.azure.deploy.publish_resource import OneDeploy
 
 DEFAULT_MAX_INSTANCES = 100
 _EVENT_TYPES = {"created": "Microsoft.Storage.BlobCreated", "deleted": "Microsoft.Storage.BlobDeleted"}
 
 
 class Function(AzureComponent):
-    """``portable:azure:Function``: ``plan``, ``code`` (the container), ``package`` (the blob, or ``None``
-    when no bundle is given), ``app``, ``events`` (one per object trigger) and ``role_assignments``."""
+    """``portable:azure:Function``: ``plan``, ``code`` (the deployment container), ``package`` (the
+    OneDeploy publish, or ``None`` when no bundle is given), ``app``, ``events`` (one per object trigger) and ``role_assignments``."""
 
     concept = "Function"
 
@@ -75,13 +73,6 @@ class Function(AzureComponent):
             f"{name}-code", resource_group_name=group, account_name=foundation.host_account.name,
             container_name=names.package_container(function.name), public_access="None", opts=self.child(),
         )
-        self.package: storage.Blob | None = None
-        if code is not None:
-            self.package = storage.Blob(
-                f"{name}-package", resource_group_name=group, account_name=foundation.host_account.name,
-                container_name=self.code.name, blob_name="released-package.zip", type="Block",
-                source=pulumi.FileAsset(str(code.path)), content_type="application/zip", opts=self.child(),
-            )
         self.events = [
             _ObjectEvents(f"{name}-events-{index}", function, index, trigger, foundation=foundation, names=names, parent=self)
             for index, trigger in enumerate(function.triggers) if isinstance(trigger, ObjectTrigger)
@@ -94,8 +85,6 @@ class Function(AzureComponent):
             **wiring.settings,
             **runtime_environment(stack, function, "azure", lambda kind, name: resources[(kind, name)].link),
         }
-        if code is not None:
-            settings["PORTABLE_PACKAGE_SHA256"] = code.sha256
         scale: dict[str, Any] = {
             "instance_memory_mb": function.memory,  # one of the Flex sizes: stack.check("azure") holds to them
             "maximum_instance_count": function.max_instances or DEFAULT_MAX_INSTANCES,
@@ -128,8 +117,7 @@ class Function(AzureComponent):
             },
         }
         args = native_args("azure", f"Function {function.name!r}", web.WebApp, derived, function.options)
-        depends = [self.package] if self.package is not None else []
-        self.app = web.WebApp(f"{name}-app", **args, opts=self.child(*depends))
+        self.app = web.WebApp(f"{name}-app", **args, opts=self.child())
         for policy, resource in (("scm", web.WebAppScmAllowed), ("ftp", web.WebAppFtpAllowed)):
             resource(f"{name}-{policy}-basic-auth", resource_group_name=group, name=self.app.name, allow=False,
                      opts=self.child())
@@ -147,6 +135,11 @@ class Function(AzureComponent):
                                     scope=grant.scope, subscription_id=foundation.subscription_id, parent=self)
             for grant in grants
         }
+        self.package: OneDeploy | None = None
+        if code is not None:
+            self.package = OneDeploy(f"{name}-publish", app=self.app.name, package_path=str(code.path),
+                                     package_sha256=code.sha256,
+                                     opts=self.child(self.app, *self.role_assignments.values()))
         self.exports = {"app": self.app.name,
                         "url": pulumi.Output.concat("https://", self.app.default_host_name)}
         self.finish()

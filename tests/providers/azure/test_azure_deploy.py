@@ -247,16 +247,20 @@ def test_secret_value_from_config_is_stored_as_a_secret() -> None:
     assert grant["scope"].endswith("/Microsoft.KeyVault/vaults/orderskve7f43b1a/secrets/receipt-signing-key")
 
 
-def test_package_upload_and_restart_on_change(tmp_path: Path) -> None:
+def test_the_package_is_published_through_onedeploy_after_the_app_and_its_grants(tmp_path: Path) -> None:
     package = tmp_path / "api.zip"
     package.write_bytes(b"PK")
 
     stack = orders_stack()
     bundles = {f.name: SimpleNamespace(path=package, sha256=f"sha-{f.name}") for f in stack.functions}
     plan = synth(stack, ROOT / "examples/orders", bundles=bundles)
-    blob = plan.one("azure-native:storage:Blob", "orders-function-api-package")
-    assert blob["blobName"] == "released-package.zip" and blob["containerName"] == "code-api"
-    assert blob["accountName"] == "ordershe7f43b1a" and blob["contentType"] == "application/zip"
-    app = plan.one("azure-native:web:WebApp", "orders-function-api-app")
-    settings = {s["name"]: s["value"] for s in app["siteConfig"]["appSettings"]}
-    assert settings["PORTABLE_PACKAGE_SHA256"] == "sha-api"
+    assert plan.of_type("azure-native:storage:Blob") == {}, "no package blob placed by hand"
+    publish = plan.registration("pulumi-python:dynamic:Resource", "orders-function-api-publish")
+    assert {k: v for k, v in publish.inputs.items() if k != "__provider"} == {
+        "app": "orders-api-e7f43b", "package_path": str(package), "package_sha256": "sha-api"}
+    app = plan.registration("azure-native:web:WebApp", "orders-function-api-app")
+    assert publish.parent.endswith("portable:azure:Function::orders-function-api")
+    grants = {r.urn for r in plan.registrations if r.type == RA and r.name.startswith("orders-function-api-")}
+    assert app.urn in publish.dependencies and grants and grants <= set(publish.dependencies)
+    settings = {s["name"] for s in plan.one("azure-native:web:WebApp", "orders-function-api-app")["siteConfig"]["appSettings"]}
+    assert "PORTABLE_PACKAGE_SHA256" not in settings, "the publish, not an app setting, follows the package"
