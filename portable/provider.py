@@ -13,8 +13,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from portable.errors import PortableError
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from portable.limits import ProviderLimits
     from portable.model import Stack
+    from portable.native import NativeType
 
 
 class Provider:
@@ -46,3 +49,12 @@ class Provider:
 
     def requires(self) -> None:
         """Raise ProviderNotFound, naming the pip extra, if the deploy-side SDKs are missing."""
+
+    # -- the escape hatch, checked before deploying (portable.native.check_stack) -------------------
+
+    def native_types(self) -> Mapping[str, NativeType]:
+        """The native Pulumi class behind each kind of model object (``function``, ``bucket``, ``queue``,
+        ``table``, ``topic``, ``secret``) whose ``options[<name>]`` the deploy side merges, with the
+        arguments portable derives: what ``validate --provider`` checks options against. May import the
+        provider's SDK; empty means options are checked only when the stack is planned or deployed."""
+        return {}

@@ -13,6 +13,7 @@ from portable.cli.output import console, handle_errors, warnings
 from portable.errors import UsageError
 from portable.loader import LoadedStack, load_target
 from portable.model import Function, Stack
+from portable.provider import Provider
 from portable.registry import get_provider, provider_names
 
 
@@ -43,13 +44,25 @@ def validate(
     found = []
     title = None
     if provider is not None:
-        limits = get_provider(provider).limits()
+        chosen = get_provider(provider)
+        limits = chosen.limits()
         title = limits.title
         found = stack.check(limits)
+        _check_options(stack, chosen)
     _summary(loaded)
     warnings(found)
     where = f" for {title}" if title else ""
     console.print(f"Stack {stack.name!r} is valid{where}: {_count(stack)}.")
+
+
+def _check_options(stack: Stack, chosen: Provider) -> None:
+    """``options[<provider>]`` checked against the native classes, as planning would (needs the SDK)."""
+    if not any(getattr(model, "options", {}).get(chosen.name) for model in (*stack.functions, *stack.resources())):
+        return
+    from portable.native import check_stack
+
+    chosen.requires()
+    check_stack(stack, chosen.name, chosen.native_types())
 
 
 def _summary(loaded: LoadedStack) -> None:

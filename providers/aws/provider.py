@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     import pulumi
 
     from portable.model import Stack
+    from portable.native import NativeType
     from providers.aws.mocks import AwsCloud
 
 
@@ -48,3 +49,19 @@ class AwsProvider(Provider):
         from providers.aws.mocks import AwsCloud
 
         return AwsCloud(region=config.get("aws:region") or "us-east-1")
+
+    def native_types(self) -> Mapping[str, NativeType]:
+        """The classes (and reserved arguments) the deploy modules pass ``options["aws"]`` to."""
+        import pulumi_aws as aws
+
+        from portable.native import NativeType
+        from providers.aws.deploy import bucket, function, queue, secret, table, topic
+
+        return {
+            "function": NativeType(aws.lambda_.Function, function._RESERVED),
+            "bucket": NativeType(aws.s3.Bucket, bucket._RESERVED),
+            "queue": NativeType(aws.sqs.Queue, queue._RESERVED),
+            "table": NativeType(aws.dynamodb.Table, table._RESERVED),
+            "topic": NativeType(aws.sns.Topic, topic._RESERVED),
+            "secret": NativeType(aws.secretsmanager.Secret, secret._RESERVED),
+        }

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     import pulumi
 
     from portable.model import Stack
+    from portable.native import NativeType
     from providers.azure.mocks import AzureCloud
 
 
@@ -47,3 +48,13 @@ class AzureProvider(Provider):
         from providers.azure.mocks import AzureCloud
 
         return AzureCloud(location=config.get("azure-native:location") or "westeurope")
+
+    def native_types(self) -> Mapping[str, NativeType]:
+        """The classes the deploy modules pass ``options["azure"]`` to."""
+        from pulumi_azure_native import keyvault, servicebus, storage, web
+
+        from portable.native import NativeType
+
+        return {"function": NativeType(web.WebApp), "bucket": NativeType(storage.BlobContainer),
+                "queue": NativeType(storage.Queue), "table": NativeType(storage.Table),
+                "topic": NativeType(servicebus.Topic), "secret": NativeType(keyvault.Secret)}

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     import pulumi
 
     from portable.model import Stack
+    from portable.native import NativeType
     from providers.gcp.deploy.code import Packager
     from providers.gcp.mocks import GcpCloud
 
@@ -45,3 +46,13 @@ class GcpProvider(Provider):
 
         return GcpCloud(project=config.get("gcp:project") or "portable-plan",
                         region=config.get("gcp:region") or "europe-west1")
+
+    def native_types(self) -> Mapping[str, NativeType]:
+        """The classes the deploy modules pass ``options["gcp"]`` to."""
+        import pulumi_gcp as gcp
+
+        from portable.native import NativeType
+
+        return {"function": NativeType(gcp.cloudrunv2.Service), "bucket": NativeType(gcp.storage.Bucket),
+                "queue": NativeType(gcp.pubsub.Topic), "table": NativeType(gcp.firestore.Database),
+                "topic": NativeType(gcp.pubsub.Topic), "secret": NativeType(gcp.secretmanager.Secret)}
