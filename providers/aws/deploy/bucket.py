@@ -20,6 +20,7 @@ from portable.model import ObjectTrigger
 from portable.native import native_args
 from providers.aws.deploy.component import LinkedResource
 from providers.aws.deploy.names import Names
+from providers.aws.deploy.permissions import tls_only_policy
 
 if TYPE_CHECKING:
     from providers.aws.deploy.function import Function
@@ -42,7 +43,7 @@ class Subscription:
 
 class Bucket(LinkedResource):
     """``portable:aws:Bucket``: ``bucket`` (``aws.s3.Bucket``), ``public_access_block``, ``ownership``,
-    ``encryption``, ``versioning`` (or ``None``); after :meth:`notify`, ``notification`` and
+    ``encryption``, ``policy`` (TLS only), ``versioning`` (or ``None``); after :meth:`notify`, ``notification`` and
     ``permissions`` (function name -> ``aws.lambda_.Permission``)."""
 
     concept = "Bucket"
@@ -67,6 +68,11 @@ class Bucket(LinkedResource):
         self.encryption = aws.s3.BucketServerSideEncryptionConfiguration(
             f"{name}-encryption", bucket=self.bucket.id,
             rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}], opts=self.child(),
+        )
+        self.policy = aws.s3.BucketPolicy(
+            f"{name}-tls-only", bucket=self.bucket.id,
+            policy=tls_only_policy("s3", self.bucket.arn, ("{arn}", "{arn}/*")),
+            opts=self.child(self.public_access_block),
         )
         self.versioning: aws.s3.BucketVersioning | None = None
         if bucket.versioned:
