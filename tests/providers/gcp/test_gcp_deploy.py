@@ -86,6 +86,7 @@ def test_each_function_is_a_source_deployed_cloud_run_service(orders: Any) -> No
     assert worker["name"] == "orders-receipt-worker"
     assert worker["location"] == "europe-west1"
     assert worker["deletionProtection"] is False
+    assert worker["launchStage"] == "BETA", "containers[].source_code is pre-GA: the API refuses it on a GA service"
     assert worker["ingress"] == "INGRESS_TRAFFIC_INTERNAL_ONLY"
     template = worker["template"]
     assert template["serviceAccount"] == "orders-receipt-worker@acme-orders.iam.gserviceaccount.com"
@@ -169,7 +170,7 @@ def test_mixing_public_and_private_routes_is_refused(synth: Any) -> None:
 def test_queue_push_subscription_with_oidc_and_dead_letter(orders: Any) -> None:
     topics = {t.name: t.inputs["name"] for t in orders.all("gcp:pubsub/topic:Topic")}
     assert topics == {"receipt-jobs": "orders-receipt-jobs", "receipt-jobs-dead-letter": "orders-receipt-jobs-dead-letter",
-                      "order-events": "orders-order-events"}
+                      "order-events": "orders-order-events", "order-events-dead-letter": "orders-order-events-dead-letter"}
     push = orders.one(SUBSCRIPTION, "receipt-worker-receipt-jobs").inputs
     url = "https://orders-receipt-worker-123456789012.europe-west1.run.app"
     assert push["name"] == "orders-receipt-jobs"
@@ -194,10 +195,21 @@ def test_topic_fans_out_one_push_subscription_per_subscriber(synth: Any) -> None
         stack.function(name, handler=f"app.{name}:handle", triggers=[events.trigger()])
     result = synth(stack)
     subscriptions = {s.name: s.inputs for s in result.all(SUBSCRIPTION)}
-    assert sorted(subscriptions) == ["audit-events", "mailer-events"]
+    assert sorted(subscriptions) == ["audit-events", "events-dead-letter", "mailer-events"]
     assert subscriptions["mailer-events"]["name"] == "orders-events-mailer"
     assert subscriptions["mailer-events"]["pushConfig"]["pushEndpoint"] == (
         "https://orders-mailer-123456789012.europe-west1.run.app/_portable/topic/events")
+    for subscriber in ("audit", "mailer"):  # a failing subscriber's messages end in the topic's dead letter
+        assert subscriptions[f"{subscriber}-events"]["deadLetterPolicy"] == {
+            "deadLetterTopic": "projects/acme-orders/topics/orders-events-dead-letter", "maxDeliveryAttempts": 5}
+        forward = result.one("gcp:pubsub/subscriptionIAMMember:SubscriptionIAMMember", f"{subscriber}-events-agent")
+        assert forward.inputs == {"project": "acme-orders", "subscription": f"orders-events-{subscriber}",
+                                  "role": "roles/pubsub.subscriber", "member": PUBSUB_AGENT}
+    assert subscriptions["events-dead-letter"]["topic"] == "projects/acme-orders/topics/orders-events-dead-letter"
+    assert subscriptions["events-dead-letter"]["messageRetentionDuration"] == "604800s"
+    publisher = result.one("gcp:pubsub/topicIAMMember:TopicIAMMember", "events-dead-letter-agent").inputs
+    assert publisher == {"project": "acme-orders", "topic": "orders-events-dead-letter", "role": "roles/pubsub.publisher",
+                         "member": PUBSUB_AGENT}
 
 
 def test_unconsumed_queue_keeps_messages_in_a_pull_subscription(synth: Any) -> None:
@@ -292,6 +304,8 @@ def test_every_grant_is_scoped_to_the_linked_resource(orders: Any) -> None:
         (sa("nightly-report"), "roles/storage.objectUser", "orders-receipts-129704", None),
         (PUBSUB_AGENT, "roles/pubsub.publisher", "orders-receipt-jobs-dead-letter", None),
         (PUBSUB_AGENT, "roles/pubsub.subscriber", "orders-receipt-jobs", None),
+        (PUBSUB_AGENT, "roles/pubsub.publisher", "orders-order-events-dead-letter", None),
+        (PUBSUB_AGENT, "roles/pubsub.subscriber", "orders-order-events-audit-log", None),
         (PUBSUB_AGENT, "roles/iam.serviceAccountTokenCreator",
          "projects/acme-orders/serviceAccounts/orders--invoker@acme-orders.iam.gserviceaccount.com", None),
         (gcs_agent, "roles/pubsub.publisher", "acme-orders", None),
