@@ -147,7 +147,9 @@ class Function(AzureComponent):
 
 class _ObjectEvents(pulumi.ComponentResource):
     """An object trigger's plumbing: the bucket's events, filtered, delivered to a storage queue by
-    Event Grid (with its own identity, allowed to send to that queue only)."""
+    Event Grid (with its own identity, allowed to send to that queue only). Event Grid retries a
+    delivery for up to a day (30 attempts), then writes the event as a blob to the ``dead_letters``
+    container (its identity may write there only); the function's own failures end in the poison queue."""
 
     def __init__(self, name: str, function: FunctionModel, index: int, trigger: ObjectTrigger, *, foundation: Foundation,
                  names: Names, parent: pulumi.Resource) -> None:
@@ -166,6 +168,12 @@ class _ObjectEvents(pulumi.ComponentResource):
         topic_identity = foundation.blob_events.identity.apply(lambda identity: identity.principal_id if identity else None)
         sender = permissions.grant(f"{name}-sender", principal_id=topic_identity, role=permissions.STORAGE_QUEUE_DATA_MESSAGE_SENDER,
                              scope=self.queue.id, subscription_id=foundation.subscription_id, parent=self)
+        self.dead_letters = storage.BlobContainer(
+            f"{name}-dead-letters", resource_group_name=group, account_name=foundation.data_account.name,
+            container_name=names.events_dead_letters(function.name, index), public_access="None", opts=child)
+        dead_letter_writer = permissions.grant(
+            f"{name}-dead-letter-writer", principal_id=topic_identity, role=permissions.STORAGE_BLOB_DATA_CONTRIBUTOR,
+            scope=self.dead_letters.id, subscription_id=foundation.subscription_id, parent=self)
         subject = f"/blobServices/default/containers/{names.container(trigger.bucket)}/blobs/{trigger.prefix}"
         self.subscription = eventgrid.SystemTopicEventSubscription(
             f"{name}-subscription", resource_group_name=group, system_topic_name=foundation.blob_events.name,
@@ -178,8 +186,13 @@ class _ObjectEvents(pulumi.ComponentResource):
             filter={"included_event_types": [_EVENT_TYPES[e] for e in trigger.events],
                     "subject_begins_with": subject, "subject_ends_with": trigger.suffix or None},
             retry_policy={"max_delivery_attempts": 30, "event_time_to_live_in_minutes": 1440},
+            dead_letter_with_resource_identity={
+                "identity": {"type": "SystemAssigned"},
+                "dead_letter_destination": {"endpoint_type": "StorageBlob", "resource_id": foundation.data_account.id,
+                                            "blob_container_name": self.dead_letters.name},
+            },
             event_delivery_schema="EventGridSchema",
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[sender]),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[sender, dead_letter_writer]),
         )
         self.consumer_grants = [
             Grant(f"events-{index}-queue", permissions.STORAGE_QUEUE_DATA_CONTRIBUTOR, self.queue.id),

@@ -85,6 +85,11 @@ class Names:
         """The queue Event Grid feeds with the object events of trigger ``index`` of ``function``."""
         return physical_name(self.stack, f"{function}-events-{index}", 63 - len(POISON_SUFFIX))
 
+    def events_dead_letters(self, function: str, index: int) -> str:
+        """The blob container where Event Grid dead-letters the object events of trigger ``index`` of
+        ``function`` that it could not deliver to their queue."""
+        return physical_name(self.stack, f"{function}-events-{index}-dead-letters", 63)
+
     def table(self, table: str) -> str:
         return physical_name(self.stack, table, 63, "alnum")
 

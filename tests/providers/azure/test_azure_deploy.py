@@ -13,6 +13,7 @@ from synth import Synth, synth
 from portable.errors import PortableError
 from portable.model import Http, Schedule, Stack
 from providers.azure.deploy import permissions
+from providers.azure.mocks import SUBSCRIPTION
 
 ROOT = Path(__file__).resolve().parents[3]
 RA = "azure-native:authorization:RoleAssignment"
@@ -120,7 +121,9 @@ def test_least_privilege_scopes_and_roles(plan: Synth) -> None:
         (permissions.SERVICE_BUS_DATA_SENDER, topic),
         (permissions.STORAGE_QUEUE_DATA_CONTRIBUTOR, events),
         (permissions.STORAGE_QUEUE_DATA_CONTRIBUTOR, events + "-poison"),
-        (permissions.STORAGE_QUEUE_DATA_MESSAGE_SENDER, events)}  # Event Grid's identity, on its queue only
+        (permissions.STORAGE_QUEUE_DATA_MESSAGE_SENDER, events),  # Event Grid's identity, on its queue only
+        (permissions.STORAGE_BLOB_DATA_CONTRIBUTOR,  # and on its dead-letter container only
+         f"{DATA}/blobServices/default/containers/orders-receipt-indexer-events-0-dead-letters")}
     assert _grants(plan, "audit-log") == runtime("audit-log") | {
         (permissions.SERVICE_BUS_DATA_RECEIVER, f"{topic}/subscriptions/audit-log")}
     assert _grants(plan, "nightly-report") == runtime("nightly-report") | {
@@ -200,6 +203,28 @@ def test_object_events_reach_a_queue_through_event_grid(plan: Synth) -> None:
     assert delivery["identity"] == {"type": "SystemAssigned"}
     assert delivery["destination"]["endpointType"] == "StorageQueue"
     assert delivery["destination"]["queueName"] == "orders-receipt-indexer-events-0"
+
+
+def test_object_events_event_grid_cannot_deliver_end_in_a_dead_letter_container(plan: Synth) -> None:
+    sub = plan.one("azure-native:eventgrid:SystemTopicEventSubscription",
+                   "orders-function-receipt-indexer-events-0-subscription")
+    assert sub["retryPolicy"] == {"maxDeliveryAttempts": 30, "eventTimeToLiveInMinutes": 1440}
+    assert sub["deadLetterWithResourceIdentity"] == {
+        "identity": {"type": "SystemAssigned"},
+        "deadLetterDestination": {"endpointType": "StorageBlob",
+                                  "resourceId": f"/subscriptions/{SUBSCRIPTION}/resourceGroups/orders-rg-e7f43b/providers/{DATA}",
+                                  "blobContainerName": "orders-receipt-indexer-events-0-dead-letters"}}
+    container = plan.one("azure-native:storage:BlobContainer", "orders-function-receipt-indexer-events-0-dead-letters")
+    assert container["accountName"] == "ordersde7f43b1a" and container["publicAccess"] == "None"
+    writer = plan.one(RA, "orders-function-receipt-indexer-events-0-dead-letter-writer")
+    assert writer["roleDefinitionId"].endswith(permissions.STORAGE_BLOB_DATA_CONTRIBUTOR)
+    sender = plan.one(RA, "orders-function-receipt-indexer-events-0-sender")
+    assert writer["principalId"] == sender["principalId"], "Event Grid's identity, which also sends to the queue"
+    assert writer["scope"].endswith(f"{DATA}/blobServices/default/containers/orders-receipt-indexer-events-0-dead-letters")
+    subscription = plan.registration("azure-native:eventgrid:SystemTopicEventSubscription",
+                                     "orders-function-receipt-indexer-events-0-subscription")
+    assert any(urn.endswith("::orders-function-receipt-indexer-events-0-dead-letter-writer")
+               for urn in subscription.dependencies)
 
 
 def test_queue_and_poison_queue(plan: Synth) -> None:
