@@ -72,7 +72,7 @@ RULES: dict[str, dict[str, dict[str, str]]] = {
         "azure-native:authorization:RoleAssignment": {"roleAssignmentName": r"^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$"},
         **{token: {} for token in (
             "azure-native:storage:BlobServiceProperties", "azure-native:web:WebAppFtpAllowed",
-            "azure-native:web:WebAppScmAllowed", "azure-native:authorization:ManagementLockAtResourceLevel",
+            "azure-native:web:WebAppScmAllowed", "azure-native:authorization:ManagementLockByScope",
             "pulumi-python:dynamic:Resource",  # the OneDeploy publish: names the app it publishes to
         )},
     },

@@ -161,8 +161,15 @@ def test_a_table_is_on_demand_recoverable_and_encrypted(plan_for: Any) -> None:
         "attributes": [{"name": "order_id", "type": "S"}, {"name": "created", "type": "S"}],
         "pointInTimeRecovery": {"enabled": True},
         "serverSideEncryption": {"enabled": True},
+        "deletionProtectionEnabled": True,
         "ttl": {"attributeName": "expires", "enabled": True},
     }
+
+
+def test_a_throwaway_table_opts_out_of_deletion_protection(plan_for: Any) -> None:
+    stack = Stack("shop")
+    stack.table("scratch", deletion_protection=False)
+    assert plan_for(stack).get("aws:dynamodb/table:Table", "scratch").inputs["deletionProtectionEnabled"] is False
 
 
 def test_a_table_without_ttl_or_sort_key(plan_for: Any) -> None:

@@ -289,3 +289,13 @@ def test_the_package_is_published_through_onedeploy_after_the_app_and_its_grants
     assert app.urn in publish.dependencies and grants and grants <= set(publish.dependencies)
     settings = {s["name"] for s in plan.one("azure-native:web:WebApp", "orders-function-api-app")["siteConfig"]["appSettings"]}
     assert "PORTABLE_PACKAGE_SHA256" not in settings, "the publish, not an app setting, follows the package"
+
+
+def test_protected_tables_lock_the_data_account_against_deletion(plan: Synth) -> None:
+    lock = plan.one("azure-native:authorization:ManagementLockByScope", "orders-data-lock")
+    assert lock == {"lockName": "portable-protect-data", "level": "CanNotDelete",
+                    "notes": "portable: Table.deletion_protection; set it to False to allow pulumi destroy",
+                    "scope": f"/subscriptions/{SUBSCRIPTION}/resourceGroups/orders-rg-e7f43b/providers/{DATA}"}
+    stack = Stack("scratch")
+    stack.table("items", deletion_protection=False)
+    assert synth(stack, ROOT / "examples/orders").of_type("azure-native:authorization:ManagementLockByScope") == {}

@@ -248,7 +248,14 @@ def test_table_is_a_firestore_database_with_a_deliberate_deletion_policy(orders:
     assert database == {
         "name": "orders-orders", "project": "acme-orders", "locationId": "europe-west1", "type": "FIRESTORE_NATIVE",
         "pointInTimeRecoveryEnablement": "POINT_IN_TIME_RECOVERY_ENABLED",
-        "deleteProtectionState": "DELETE_PROTECTION_DISABLED", "deletionPolicy": "DELETE"}
+        "deleteProtectionState": "DELETE_PROTECTION_ENABLED", "deletionPolicy": "DELETE"}
+
+
+def test_a_throwaway_table_opts_out_of_delete_protection(synth: Any) -> None:
+    stack = Stack("orders")
+    stack.table("scratch", deletion_protection=False)
+    database = synth(stack).one("gcp:firestore/database:Database", "scratch").inputs
+    assert (database["deleteProtectionState"], database["deletionPolicy"]) == ("DELETE_PROTECTION_DISABLED", "DELETE")
 
 
 def test_sort_key_gets_a_composite_index_and_ttl_a_policy(synth: Any) -> None:
