@@ -299,3 +299,9 @@ def test_protected_tables_lock_the_data_account_against_deletion(plan: Synth) ->
     stack = Stack("scratch")
     stack.table("items", deletion_protection=False)
     assert synth(stack, ROOT / "examples/orders").of_type("azure-native:authorization:ManagementLockByScope") == {}
+
+
+def test_a_write_links_remaining_over_grant_is_listed_in_the_plan_notes(plan: Synth) -> None:
+    assert ("Function 'receipt-worker': its write link to bucket 'receipts' is granted Storage Blob Data Contributor, "
+            "which also reads and lists blobs (no narrower built-in role)") in plan.notes
+    assert not any("'nightly-report'" in note and "link" in note for note in plan.notes), "read_write is all it asks"

@@ -440,3 +440,14 @@ def test_queue_max_concurrency_is_reported_not_ignored_silently(synth: Any) -> N
     assert ("Function 'worker': Pub/Sub push has no concurrency limit per subscription, so max_concurrency=4 of "
             "its queue trigger is not applied; limit max_instances (each instance handles up to 8 messages at "
             "once).") in result.warnings
+
+
+def test_a_write_links_remaining_over_grant_is_listed_in_the_plan_notes(synth: Any) -> None:
+    stack = Stack("orders")
+    receipts = stack.bucket("receipts")
+    stack.function("worker", handler="app.w:handle", links=[receipts.write()], triggers=[Http("POST", "/")])
+    stack.function("reader", handler="app.r:handle", links=[receipts.read()], triggers=[Http("GET", "/")])
+    notes = synth(stack).warnings
+    assert ("Function 'worker': its write link to bucket 'receipts' is granted roles/storage.objectUser, which also "
+            "reads and lists objects (no narrower predefined role)") in notes
+    assert not any("'reader'" in note for note in notes), "a read link gets exactly objectViewer"
