@@ -451,3 +451,10 @@ def test_a_write_links_remaining_over_grant_is_listed_in_the_plan_notes(synth: A
     assert ("Function 'worker': its write link to bucket 'receipts' is granted roles/storage.objectUser, which also "
             "reads and lists objects (no narrower predefined role)") in notes
     assert not any("'reader'" in note for note in notes), "a read link gets exactly objectViewer"
+
+
+def test_log_retention_and_tracing_are_documented_in_the_plan_notes(orders: Any) -> None:
+    assert ("Stack 'orders': logs and traces follow the platform defaults, which portable leaves as they are: "
+            "Cloud Run writes each function's logs to the project's _Default log bucket (kept 30 days) and sends a "
+            "sample of request traces to Cloud Trace; set the _Default bucket's retention or a log sink to keep "
+            "them longer") in orders.warnings
