@@ -49,7 +49,8 @@ class Bucket(LinkedResource):
     concept = "Bucket"
 
     def __init__(
-        self, name: str, bucket: BucketModel, *, names: Names, opts: pulumi.ResourceOptions | None = None
+        self, name: str, bucket: BucketModel, *, names: Names, versioned: bool = False,
+        opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(name, opts)
         args = native_args(
@@ -75,7 +76,7 @@ class Bucket(LinkedResource):
             opts=self.child(self.public_access_block),
         )
         self.versioning: aws.s3.BucketVersioning | None = None
-        if bucket.versioned:
+        if versioned:  # Stack.keeps_versions: asked for, or holding data a function is triggered by
             self.versioning = aws.s3.BucketVersioning(
                 f"{name}-versioning", bucket=self.bucket.id,
                 versioning_configuration={"status": "Enabled"}, opts=self.child(),

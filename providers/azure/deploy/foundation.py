@@ -79,8 +79,8 @@ class Foundation(AzureComponent):
             blob_services_name="default",
             delete_retention_policy={"enabled": True, "days": 7},
             container_delete_retention_policy={"enabled": True, "days": 7},
-            # Versioning is an account setting on Azure: on when any bucket asks for it.
-            is_versioning_enabled=any(b.versioned for b in stack.buckets),
+            # Versioning is an account setting on Azure: on when any bucket keeps versions.
+            is_versioning_enabled=any(stack.keeps_versions(b.name) for b in stack.buckets),
             opts=child,
         )
         self.data_lock: authorization.ManagementLockByScope | None = None

@@ -33,6 +33,7 @@ def test_the_example_plans_one_component_per_concept_with_these_resources(orders
         "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 1,
         "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 1,
         "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 1,
+        "aws:s3/bucketVersioning:BucketVersioning": 1,
         "aws:scheduler/schedule:Schedule": 1,
         "aws:secretsmanager/secret:Secret": 1,
         "aws:sns/topic:Topic": 1,
@@ -203,3 +204,14 @@ def test_a_secret_without_a_value_is_created_empty_with_a_note(plan_for: Any) ->
         "and run 'pulumi up' again, or put one into the secret with the AWS console or CLI; the functions that "
         "read it fail until it has one.",
     )
+
+
+def test_a_bucket_a_function_is_triggered_by_keeps_versions(plan_for: Any) -> None:
+    stack = Stack("shop")
+    uploads, cache = stack.bucket("uploads"), stack.bucket("cache")
+    function(stack, triggers=[uploads.on_created()])
+    versioning = {v.parent[1]: v.inputs for v in plan_for(stack).of_type("aws:s3/bucketVersioning:BucketVersioning")
+                  if v.parent is not None}
+    assert list(versioning) == ["uploads"], "the trigger's data, not the cache"
+    assert versioning["uploads"]["versioningConfiguration"] == {"status": "Enabled"}
+    assert cache.versioned is False
