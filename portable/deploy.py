@@ -18,7 +18,10 @@ from the Pulumi config, and the code bundles.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +43,8 @@ SECRET_KEY = "secret:{name}"
 """``portable:secret:<name>`` holds a secret's value, set with ``pulumi config set --secret``."""
 BUILD_DIR = ".portable/build"
 """Where code bundles are built and cached, relative to the stack's root folder."""
+ARCHIVE_FORMATS = ("zip", "tar.gz")
+"""The ``bundle_format`` values a provider may ask for."""
 
 
 def deploy(stack: Stack, root: Path | str | None = None, *, opts: pulumi.ResourceOptions | None = None) -> dict[str, Any]:
@@ -166,30 +171,81 @@ def missing_secret(name: str, elsewhere: str, effect: str = "the functions that 
 
 # -- code ----------------------------------------------------------------------------------------------
 
+_PLACEHOLDERS: ContextVar[bool] = ContextVar("portable_placeholder_bundles", default=False)
 
-def build_bundles(stack: Stack, root: Path, provider: Provider) -> dict[str, Bundle]:
-    """Each function's code bundle, built (or taken from the cache under ``<root>/.portable/build``) for
-    the provider's runtime files and exclusions. Functions with the same code share one build."""
+
+@contextmanager
+def placeholder_bundles() -> Iterator[None]:
+    """Inside this block :func:`build_bundles` builds nothing: every function gets a placeholder bundle
+    whose hash follows the function's model (tests and benchmarks of the deploy sides, which need no
+    code). Scoped to the block and the current context, so nothing leaks into other plans or threads."""
+    token = _PLACEHOLDERS.set(True)
+    try:
+        yield
+    finally:
+        _PLACEHOLDERS.reset(token)
+
+
+def placeholder_bundle(function: Function) -> Bundle:
+    """The stand-in for ``function``'s code inside :func:`placeholder_bundles`."""
+    from portable.bundle import Bundle
+
+    digest = hashlib.sha256(function.model_dump_json().encode()).hexdigest()
+    return Bundle(Path(BUILD_DIR) / "placeholders" / function.name, digest, 0, 0, True, placeholder=True)
+
+
+def build_bundles(stack: Stack, root: Path, provider: Provider, *, cache_dir: Path | None = None) -> dict[str, Bundle]:
+    """Each function's code bundle for ``provider``, built (or taken from the cache, by default
+    ``<root>/.portable/build``) with the provider's bundle hooks: the files it ships (and what they
+    import), its extra requirements, platform, generated files, exclusions and archive format.
+    Functions with the same code share one build."""
+    if _PLACEHOLDERS.get():
+        return {function.name: placeholder_bundle(function) for function in stack.functions}
     from portable.bundle import BundleSpec, build_bundle
+    from portable.bundle.closure import shipped_files
+    from portable.bundle.tarball import as_tar_gz
 
-    runtime_files: tuple[str, ...] = getattr(provider, "runtime_files", ())
-    exclude: tuple[str, ...] = getattr(provider, "bundle_excludes", ())
-    cache = root / BUILD_DIR
+    if provider.bundle_format not in ARCHIVE_FORMATS:
+        raise PortableError(
+            f"Provider {provider.name!r} asks for bundles as {provider.bundle_format!r}; "
+            f"the bundler makes {' or '.join(repr(f) for f in ARCHIVE_FORMATS)}",
+            hint="Set bundle_format on the provider class to 'zip' or 'tar.gz'.",
+        )
+    runtime_files = shipped_files(provider.bundle_files())
+    cache = cache_dir if cache_dir is not None else root / BUILD_DIR
     built: dict[tuple[Any, ...], Bundle] = {}
     bundles: dict[str, Bundle] = {}
     for function in stack.functions:
-        key = (function.source, function.requirements, function.runtime, function.architecture)
+        architecture, glibc = provider.bundle_platform(function)
+        requirements = (*function.requirements, *provider.bundle_requirements(function))
+        generated = dict(provider.bundle_generated_files(stack, function))
+        key = (function.source, requirements, function.runtime, architecture, glibc, tuple(sorted(generated.items())))
         bundle = built.get(key)
         if bundle is None:
             spec = BundleSpec(
                 source_dir=(root / function.source).resolve(),
-                requirements=function.requirements,
+                requirements=requirements,
                 python_version=function.runtime,
-                architecture=function.architecture,
+                architecture=architecture,
                 runtime_files=runtime_files,
-                exclude_packages=exclude,
+                dependencies_dir=provider.bundle_dependencies_dir,
+                extra_files=generated,
+                exclude_packages=provider.bundle_excludes,
+                glibc=glibc,
                 name=function.name,
             )
-            bundle = built[key] = build_bundle(spec, cache)
+            bundle = build_bundle(spec, cache)
+            if provider.bundle_format == "tar.gz":
+                bundle = as_tar_gz(bundle)
+            built[key] = bundle
         bundles[function.name] = bundle
     return bundles
+
+
+def code_asset(bundle: Bundle) -> pulumi.Asset:
+    """``bundle`` as the Pulumi asset a deploy side uploads (a placeholder as a short text)."""
+    import pulumi
+
+    if bundle.placeholder:
+        return pulumi.StringAsset(f"portable plan placeholder for {bundle.path.name}")
+    return pulumi.FileAsset(str(bundle.path))

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from portable.deploy import placeholder_bundles
 from portable.loader import load_target
 from portable.model import Schedule, Stack
 from portable.plan import Plan, plan_stack
@@ -64,11 +65,7 @@ def _contract(variables: dict[str, str]) -> tuple[dict[str, str], dict[str, dict
 
 @pytest.fixture(scope="module")
 def contracts(orders: Stack, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
-    from providers.gcp.deploy.code import placeholder
-    from providers.gcp.provider import GcpProvider
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(GcpProvider, "packager", placeholder)
+    with placeholder_bundles():
         plans = {
             "aws": _aws(plan_stack(orders, "aws", ORDERS, config={"aws:region": "eu-west-1"})),
             "azure": _azure(plan_stack(orders, "azure", ORDERS)),

@@ -13,7 +13,8 @@ class Bundle:
     ``sha256`` is the hash of the zip file (stable for the same inputs); ``size`` its size in bytes
     (AWS accepts 50 MB zipped for direct upload); ``files`` the number of files in it;
     ``unpacked_size`` the sum of their sizes (AWS: 250 MB unzipped); ``cached`` whether it came from the
-    cache without being rebuilt.
+    cache without being rebuilt. A ``placeholder`` stands for code that was not built (see
+    :func:`portable.deploy.placeholder_bundles`): its path does not exist and its hash follows the function.
 
     >>> Bundle(Path("b.zip"), "ab" * 32, 1_500_000, 120, False, 4_200_000).describe()
     'b.zip: 1.5 MB zipped (4.2 MB unpacked), 120 files, sha256 abababababab'
@@ -25,6 +26,7 @@ class Bundle:
     files: int
     cached: bool
     unpacked_size: int = 0
+    placeholder: bool = False
 
     def describe(self) -> str:
         """A one-line summary for logs and the CLI."""

@@ -25,13 +25,6 @@ class AwsProvider(Provider):
     title: ClassVar[str] = "AWS Lambda"
     extra: ClassVar[str | None] = "aws"
 
-    runtime_files: ClassVar[tuple[str, ...]] = (
-        "portable/runtime",
-        "providers/aws/runtime.py",
-        "providers/aws/contract.py",
-        "providers/aws/clients.py",
-    )
-    """What ships in every function next to the user's code: the shim and the runtime clients."""
     bundle_excludes: ClassVar[tuple[str, ...]] = ("boto3", "botocore", "s3transfer")
     """Provided by the Lambda Python runtime: left out of bundles even when a requirement pulls them in."""
 

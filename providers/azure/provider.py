@@ -12,7 +12,7 @@ from portable.registry import missing_sdk
 if TYPE_CHECKING:
     import pulumi
 
-    from portable.model import Stack
+    from portable.model import Function, Stack
     from portable.native import NativeType
     from providers.azure.mocks import AzureCloud
 
@@ -25,23 +25,31 @@ class AzureProvider(Provider):
     title = "Azure Functions (Flex Consumption)"
     extra = "azure"
 
-    build_packages: bool = True
-    """Build each function's package (tests of the deploy side turn it off)."""
+    bundle_dependencies_dir = ".python_packages/lib/site-packages"
 
     def requires(self) -> None:
         missing_sdk(self.name, "pulumi", "pulumi_azure_native")
 
     def deploy(self, stack: Stack, root: Path, opts: pulumi.ResourceOptions | None = None) -> dict[str, Any]:
-        from portable.deploy import BUILD_DIR
-        from providers.azure.deploy.code import build
-        from providers.azure.deploy.function_app import sources
-        from providers.azure.deploy.program import deploy_stack, names_of
+        from portable.deploy import build_bundles
+        from providers.azure.deploy.program import deploy_stack
 
-        root, names = Path(root), names_of(stack)
-        bundles = {
-            f.name: build(stack, f, root, sources(f, names), root / BUILD_DIR) for f in stack.functions
-        } if self.build_packages else {}
-        return deploy_stack(stack, bundles, opts=opts)
+        return deploy_stack(stack, build_bundles(stack, Path(root), self), opts=opts)
+
+    def bundle_requirements(self, function: Function) -> tuple[str, ...]:
+        from providers.azure.deploy.code import requirements
+
+        return requirements(function)
+
+    def bundle_platform(self, function: Function) -> tuple[str, str]:
+        from providers.azure.deploy.code import ARCHITECTURE
+
+        return ARCHITECTURE, self.bundle_glibc
+
+    def bundle_generated_files(self, stack: Stack, function: Function) -> Mapping[str, bytes]:
+        from providers.azure.deploy.code import generated_files
+
+        return generated_files(stack, function)
 
     def plan_mocks(self, config: Mapping[str, str]) -> AzureCloud:
         """The fake Azure that ``portable plan`` runs the deploy program against."""

@@ -12,9 +12,8 @@ from portable.registry import missing_sdk
 if TYPE_CHECKING:
     import pulumi
 
-    from portable.model import Stack
+    from portable.model import Function, Stack
     from portable.native import NativeType
-    from providers.gcp.deploy.code import Packager
     from providers.gcp.mocks import GcpCloud
 
 
@@ -26,19 +25,26 @@ class GcpProvider(Provider):
     title: ClassVar[str] = "Google Cloud Run"
     extra: ClassVar[str | None] = "gcp"
 
-    packager: ClassVar[Packager | None] = None
-    """Replaces the code bundler (e.g. ``providers.gcp.deploy.code.placeholder``: nothing is built)."""
+    bundle_format: ClassVar[str] = "tar.gz"
 
     def requires(self) -> None:
         missing_sdk(self.name, "pulumi", "pulumi_gcp", "pulumi_random")
 
     def deploy(self, stack: Stack, root: Path, opts: pulumi.ResourceOptions | None = None) -> dict[str, Any]:
-        from portable.deploy import BUILD_DIR
-        from providers.gcp.deploy.code import bundler
+        from portable.deploy import build_bundles
         from providers.gcp.deploy.program import deploy_stack
 
-        package = type(self).packager or bundler(Path(root), Path(root) / BUILD_DIR)
-        return deploy_stack(stack, {f.name: package(f) for f in stack.functions}, opts=opts)
+        return deploy_stack(stack, build_bundles(stack, Path(root), self), opts=opts)
+
+    def bundle_requirements(self, function: Function) -> tuple[str, ...]:
+        from providers.gcp.deploy.code import requirements
+
+        return requirements(function)
+
+    def bundle_platform(self, function: Function) -> tuple[str, str]:
+        from providers.gcp.deploy.code import glibc
+
+        return function.architecture, glibc(function)
 
     def plan_mocks(self, config: Mapping[str, str]) -> GcpCloud:
         """The fake Google Cloud that ``portable plan`` runs the deploy program against."""

@@ -42,10 +42,10 @@ def portable_program(count: int) -> Callable[[], None]:
     stack = bench_stack(count)
 
     def program() -> None:
-        from providers.gcp.deploy.code import placeholder
+        from portable.deploy import placeholder_bundle
         from providers.gcp.deploy.program import deploy_stack
 
-        deploy_stack(stack, {f.name: placeholder(f) for f in stack.functions})
+        deploy_stack(stack, {f.name: placeholder_bundle(f) for f in stack.functions})
 
     return program
 

@@ -24,6 +24,7 @@ from typing import Any
 import pulumi
 from pulumi_azure_native import eventgrid, storage, web
 
+from portable.bundle import Bundle
 from portable.deploy import runtime_environment
 from portable.errors import PortableError
 from portable.model import Function as FunctionModel
@@ -55,7 +56,7 @@ class Function(AzureComponent):
         names: Names,
         foundation: Foundation,
         stack: Stack,
-        code: Any | None,
+        code: Bundle | None,
         resources: Resources,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:

@@ -32,18 +32,18 @@ import pulumi
 import pulumi_gcp as gcp
 import pulumi_random
 
-from portable.deploy import runtime_environment
+from portable.bundle import Bundle
+from portable.deploy import code_asset, runtime_environment
 from portable.errors import PortableError
 from portable.model import Function as FunctionModel
 from portable.model import ObjectTrigger, Stack
 from portable.native import native_args
 from providers.gcp import contract
-from providers.gcp.deploy.code import CodeArchive
 from providers.gcp.deploy.component import GcpComponent, LinkedResource
 from providers.gcp.deploy.names import Names
 from providers.gcp.deploy.permissions import grant
 from providers.gcp.deploy.project import Project
-from providers.gcp.deploy.secret import env_name
+from providers.gcp.deploy.secret import Secret, env_name
 
 Describe = Callable[[str, str], Mapping[str, Any]]
 """``describe(kind, name)``: a resource's PORTABLE_LINKS keys besides kind and access."""
@@ -85,7 +85,7 @@ class Function(GcpComponent):
     concept = "Function"
 
     def __init__(self, name: str, model: FunctionModel, *, names: Names, project: Project, stack: Stack,
-                 code: CodeArchive, resources: Mapping[tuple[str, str], LinkedResource],
+                 code: Bundle, resources: Mapping[tuple[str, str], LinkedResource],
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(name, opts, needs=project.services)
         settings, notes = project.settings, project.notes
@@ -99,11 +99,12 @@ class Function(GcpComponent):
         assert project.code_bucket is not None
         self.code = gcp.storage.BucketObject(
             f"{model.name}-code", bucket=project.code_bucket.name, name=f"{model.name}/{code.sha256}.tar.gz",
-            source=code.asset, content_type="application/gzip", opts=self.child())
+            source=code_asset(code), content_type="application/gzip", opts=self.child())
         granted = [g for link in model.links
                    if (g := grant(self, model, link, resources[(link.kind, link.name)], self.member, notes))]
-        granted += [version for link in model.links if link.kind == "secret"  # Cloud Run resolves "latest"
-                    if (version := resources[("secret", link.name)].version) is not None]
+        secrets = [resources[("secret", link.name)] for link in model.links if link.kind == "secret"]
+        granted += [secret.version for secret in secrets  # Cloud Run resolves "latest"
+                    if isinstance(secret, Secret) and secret.version is not None]
         public = is_public(model)
         self.event_token: pulumi_random.RandomPassword | None = None
         if public and any(t.kind != "http" for t in model.triggers):

@@ -12,13 +12,13 @@ from typing import Any
 
 import pulumi
 
+from portable.bundle import Bundle
 from portable.deploy import secret_value
 from portable.model import ObjectTrigger as ObjectTriggerModel
 from portable.model import QueueTrigger as QueueTriggerModel
 from portable.model import Stack
 from portable.model import TopicTrigger as TopicTriggerModel
 from providers.gcp.deploy.bucket import Bucket, ObjectTrigger
-from providers.gcp.deploy.code import CodeArchive
 from providers.gcp.deploy.component import GcpComponent, LinkedResource
 from providers.gcp.deploy.function import THREADS, Function
 from providers.gcp.deploy.names import Names
@@ -31,7 +31,7 @@ from providers.gcp.deploy.topic import Topic, TopicTrigger
 
 
 def deploy_stack(
-    stack: Stack, bundles: Mapping[str, CodeArchive], *, opts: pulumi.ResourceOptions | None = None,
+    stack: Stack, bundles: Mapping[str, Bundle], *, opts: pulumi.ResourceOptions | None = None,
     settings: GcpSettings | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Create the components of ``stack``; ``bundles`` holds each function's code archive. ``settings``

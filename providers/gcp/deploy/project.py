@@ -28,6 +28,7 @@ import pulumi_gcp as gcp
 
 from portable.errors import PortableError
 from portable.model import Stack
+from providers.gcp.deploy.code import base_image_stack
 from providers.gcp.deploy.component import GcpComponent
 from providers.gcp.deploy.names import INTERNAL, Names
 
@@ -62,8 +63,7 @@ class GcpSettings:
 
     def base_image(self, python_version: str) -> str:
         """The Google-maintained Python runtime image the source archive runs on (no build)."""
-        stack = "google-24-full" if python_version >= "3.14" else "google-22-full"
-        return (f"{self.region}-docker.pkg.dev/serverless-runtimes/{stack}/runtimes/"
+        return (f"{self.region}-docker.pkg.dev/serverless-runtimes/{base_image_stack(python_version)}/runtimes/"
                 f"python{python_version.replace('.', '')}")
 
 

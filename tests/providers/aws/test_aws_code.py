@@ -10,6 +10,7 @@ import pytest
 from aws_helpers import LAMBDA, function
 
 from portable.bundle import Bundle, BundleSpec
+from portable.bundle.shim import install_root
 from portable.errors import PortableError
 from portable.model import Stack
 
@@ -44,9 +45,10 @@ def test_bundles_leave_out_what_lambda_provides(monkeypatch: pytest.MonkeyPatch,
     plan_for(stack)
     (spec,) = specs
     assert spec.exclude_packages == ("boto3", "botocore", "s3transfer")
-    assert spec.runtime_files == (
-        "portable/runtime", "providers/aws/runtime.py", "providers/aws/contract.py", "providers/aws/clients.py",
-    )
+    runtime = sorted(f"portable/runtime/{p.name}" for p in (install_root() / "portable" / "runtime").glob("*.py"))
+    shims = sorted(f"providers/aws/{p.name}" for p in (install_root() / "providers" / "aws").glob("runtime*.py"))
+    assert spec.runtime_files == tuple(sorted(
+        [*runtime, *shims, "providers/aws/contract.py", "providers/aws/clients.py"]))
     assert (spec.python_version, spec.architecture, spec.requirements) == ("3.13", "arm64", ("requests==2.32.3",))
     assert spec.name == "api"
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from synth import Synth, synth
 
+from portable.bundle import Bundle
 from portable.errors import PortableError
 from portable.model import Http, Schedule, Stack
 from providers.azure.deploy import permissions
@@ -277,7 +277,7 @@ def test_the_package_is_published_through_onedeploy_after_the_app_and_its_grants
     package.write_bytes(b"PK")
 
     stack = orders_stack()
-    bundles = {f.name: SimpleNamespace(path=package, sha256=f"sha-{f.name}") for f in stack.functions}
+    bundles = {f.name: Bundle(package, f"sha-{f.name}", 2, 0, False) for f in stack.functions}
     plan = synth(stack, ROOT / "examples/orders", bundles=bundles)
     assert plan.of_type("azure-native:storage:Blob") == {}, "no package blob placed by hand"
     publish = plan.registration("pulumi-python:dynamic:Resource", "orders-function-api-publish")

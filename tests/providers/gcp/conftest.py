@@ -285,20 +285,15 @@ def synthesize(stack: Any, root: Path | None = None, config: dict[str, str] | No
     """``portable.plan.plan_stack(stack, "gcp", ...)`` with placeholder code archives (nothing is built)."""
     import tempfile
 
+    from portable.deploy import placeholder_bundles
     from portable.plan import plan_stack
-    from providers.gcp.deploy.code import placeholder
-    from providers.gcp.provider import GcpProvider
 
-    saved = GcpProvider.packager
-    GcpProvider.packager = placeholder
-    try:
+    with placeholder_bundles():
         if root is None:
             with tempfile.TemporaryDirectory() as folder:
                 return Synth(plan_stack(stack, "gcp", write_sources(stack, Path(folder)),
                                         config={**PLAN_CONFIG, **(config or {})}))
         return Synth(plan_stack(stack, "gcp", root, config={**PLAN_CONFIG, **(config or {})}))
-    finally:
-        GcpProvider.packager = saved
 
 
 @pytest.fixture(scope="session")

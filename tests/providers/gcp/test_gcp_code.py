@@ -12,9 +12,12 @@ from pathlib import Path
 import pytest
 
 from portable import Function, Stack
+from portable.bundle.tarball import zip_to_tar_gz
+from portable.deploy import build_bundles, placeholder_bundle
 from portable.errors import ProviderNotFound
 from portable.registry import get_provider
-from providers.gcp.deploy.code import WSGI_SERVER, placeholder, requirements, zip_to_tar_gz
+from providers.gcp.deploy.code import WSGI_SERVER, requirements
+from providers.gcp.provider import GcpProvider
 
 
 def _zip(files: dict[str, tuple[bytes, int]]) -> bytes:
@@ -44,14 +47,15 @@ def test_bundle_carries_only_the_sdks_the_links_need() -> None:
     jobs = stack.queue("jobs")
     fn = stack.function("api", handler="app.api:handle", requirements=("requests==2.32.3",),
                         links=[files.read(), key.read(), jobs.send()])
-    assert requirements(fn) == ("requests==2.32.3", "google-cloud-pubsub>=2.21,<3", "google-cloud-storage>=2.14,<4",
+    assert (*fn.requirements, *requirements(fn)) == ("requests==2.32.3", "google-cloud-pubsub>=2.21,<3", "google-cloud-storage>=2.14,<4",
                                 WSGI_SERVER)
     assert requirements(Function(name="bare", handler="app.bare:handle")) == (WSGI_SERVER,)
+    assert GcpProvider().bundle_requirements(fn) == requirements(fn)
 
 
 def test_placeholder_archive_follows_the_function() -> None:
     a, b = Function(name="job", handler="app.a:run"), Function(name="job", handler="app.a:run", memory=1024)
-    assert placeholder(a).sha256 == placeholder(a).sha256 != placeholder(b).sha256
+    assert placeholder_bundle(a).sha256 == placeholder_bundle(a).sha256 != placeholder_bundle(b).sha256
 
 
 def test_provider_is_registered_without_importing_pulumi() -> None:
@@ -74,7 +78,6 @@ def test_provider_requires_its_sdks(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_real_archive_vendors_dependencies_at_the_root(tmp_path: Path) -> None:
     """Builds for real (pip, for CPython on Linux x86_64 / glibc 2.35); cached across runs."""
     from portable.bundle import BundleError
-    from providers.gcp.deploy.code import bundler
 
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "__init__.py").write_text("")
@@ -84,10 +87,11 @@ def test_real_archive_vendors_dependencies_at_the_root(tmp_path: Path) -> None:
     fn = stack.function("hello", handler="app.hello:handle", links=[files.read()])
     cache = Path.home() / ".cache" / "portable-test" / "gcp-bundles"
     try:
-        archive = bundler(tmp_path, cache)(fn)
+        archive = build_bundles(stack, tmp_path, GcpProvider(), cache_dir=cache)[fn.name]
     except BundleError as error:  # pip could not reach the package index
         pytest.skip(f"cannot build a real bundle here: {error}")
-    with tarfile.open(str(archive.asset.path), mode="r:gz") as tar:
+    assert archive.path.name.endswith(".tar.gz")
+    with tarfile.open(str(archive.path), mode="r:gz") as tar:
         names = set(tar.getnames())
     assert {"app/hello.py", "providers/gcp/runtime.py", "providers/gcp/clients.py", "portable/runtime/clients.py",
             "gunicorn/__init__.py", "google/cloud/storage/__init__.py"} <= names

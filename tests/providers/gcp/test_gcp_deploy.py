@@ -54,13 +54,13 @@ def test_one_component_per_concept(orders: Any) -> None:
 
 
 def test_components_expose_their_native_resources(orders_stack: Stack) -> None:
+    from portable.deploy import placeholder_bundle
     from portable.plan import run_program
-    from providers.gcp.deploy.code import placeholder
     from providers.gcp.deploy.program import deploy_stack
     from providers.gcp.mocks import GcpCloud
 
     found: dict[str, Any] = {}
-    run_program(lambda: found.update(deploy_stack(orders_stack, {f.name: placeholder(f) for f in orders_stack.functions})),
+    run_program(lambda: found.update(deploy_stack(orders_stack, {f.name: placeholder_bundle(f) for f in orders_stack.functions})),
                 GcpCloud(project="acme-orders"), config={"gcp:project": "acme-orders", "gcp:region": "europe-west1"})
     assert sorted(found) == ["buckets", "functions", "project", "queues", "schedules", "secrets", "tables",
                              "topics", "triggers"]

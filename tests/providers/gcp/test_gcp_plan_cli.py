@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from portable.cli import app
-from providers.gcp.deploy.code import placeholder
-from providers.gcp.provider import GcpProvider
+from portable.deploy import placeholder_bundles
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture
-def no_build(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(GcpProvider, "packager", placeholder)
+def no_build() -> Iterator[None]:
+    with placeholder_bundles():
+        yield
 
 
 def test_plan_orders_on_gcp_as_json(no_build: None) -> None:
