@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from portable.facts import ProviderFacts
     from portable.limits import ProviderLimits
     from portable.model import Function, Stack
+    from portable.native import NativeType
     from portable.plan.mocks import FakeCloud
 
 
@@ -178,6 +179,15 @@ class Provider:
             f"Provider {self.name!r} ({self.title}) does not run stacks on this machine",
             hint="Run stacks with the local provider ('portable dev').",
         )
+
+    # -- the escape hatch, checked before deploying (portable.native.check_stack) -------------------
+
+    def native_types(self) -> Mapping[str, NativeType]:
+        """The native Pulumi class behind each kind of model object (``function``, ``bucket``, ``queue``,
+        ``table``, ``topic``, ``secret``) whose ``options[<name>]`` the deploy side merges, with the
+        arguments portable derives: what ``validate --provider`` checks options against. May import the
+        provider's SDK; empty means options are checked only when the stack is planned or deployed."""
+        return {}
 
     # -- code bundles: the hooks of portable.deploy.build_bundles, which builds every cloud's code -----
 

@@ -13,6 +13,7 @@ from portable.cli.output import console, handle_errors, warnings
 from portable.errors import StackInvalid, UsageError
 from portable.loader import LoadedStack, load_target
 from portable.model import Function, Stack
+from portable.provider import Provider
 from portable.registry import check_stack, get_provider, option_problems, provider_names
 
 
@@ -46,6 +47,7 @@ def validate(
         chosen = get_provider(provider)
         title = chosen.limits().title
         found = check_stack(stack, chosen)
+        _check_options(stack, chosen)
     else:
         unknown = option_problems(stack)
         if unknown:
@@ -54,6 +56,16 @@ def validate(
     warnings([*loaded.warnings(), *found])
     where = f" for {title}" if title else ""
     console.print(f"Stack {stack.name!r} is valid{where}: {_count(stack)}.")
+
+
+def _check_options(stack: Stack, chosen: Provider) -> None:
+    """``options[<provider>]`` checked against the native classes, as planning would (needs the SDK)."""
+    if not any(getattr(model, "options", {}).get(chosen.name) for model in (*stack.functions, *stack.resources())):
+        return
+    from portable.native import check_stack as check_options
+
+    chosen.requires()
+    check_options(stack, chosen.name, chosen.native_types())
 
 
 def _summary(loaded: LoadedStack) -> None:

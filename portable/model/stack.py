@@ -155,6 +155,20 @@ class Stack(PortableModel):
         """Functions triggered by the queue, topic or bucket ``name``."""
         return list(_lookups(self).consumers.get((kind, name), ()))
 
+    def keeps_versions(self, bucket: str) -> bool:
+        """Whether providers keep old versions of ``bucket``'s objects (versioning or the cloud's
+        equivalent): when the bucket asks for it (``versioned=True``) or holds data a function is
+        triggered by, so an accidental overwrite or delete of such data can be undone.
+
+        >>> stack = Stack("shop")
+        >>> uploads, cache = stack.bucket("uploads"), stack.bucket("cache")
+        >>> _ = stack.function("resize", "app:run", triggers=[uploads.on_created()])
+        >>> stack.keeps_versions("uploads"), stack.keeps_versions("cache")
+        (True, False)
+        """
+        found = next((b for b in self.buckets if b.name == bucket), None)
+        return bool(found is not None and (found.versioned or self.consumers("bucket", bucket)))
+
     def visibility_timeout(self, queue: str) -> int:
         """The visibility timeout (seconds) providers give ``queue``: its own ``visibility_timeout``,
         raised to 6 times its consumer's timeout (AWS's rule of thumb; never below the timeout, or a

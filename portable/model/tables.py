@@ -17,6 +17,9 @@ class Table(PortableModel):
     """A table of items (JSON objects). Items are found by ``key`` and, if set, ``sort_key``.
 
     ``ttl_attribute`` names an attribute holding an expiry time (epoch seconds).
+    ``deletion_protection`` (on by default) makes every cloud refuse to delete the table, so a
+    ``pulumi destroy`` or a replacement cannot lose its data by accident; set it to ``False`` for
+    throwaway stacks.
 
     >>> Table(name="orders", key="order_id").read_write().access
     'read_write'
@@ -30,6 +33,7 @@ class Table(PortableModel):
     key: str = "id"
     sort_key: str | None = None
     ttl_attribute: str | None = None
+    deletion_protection: bool = True
     options: Options = {}
 
     @field_validator("key", "sort_key", "ttl_attribute")

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from portable.limits import ProviderLimits
     from portable.model import Function, Stack
+    from portable.native import NativeType
     from providers.aws.mocks import AwsCloud
 
 
@@ -62,3 +63,19 @@ class AwsProvider(Provider):
         from providers.aws.clients import BACKENDS
 
         return BACKENDS
+
+    def native_types(self) -> Mapping[str, NativeType]:
+        """The classes (and reserved arguments) the deploy modules pass ``options["aws"]`` to."""
+        import pulumi_aws as aws
+
+        from portable.native import NativeType
+        from providers.aws.deploy import bucket, function, queue, secret, table, topic
+
+        return {
+            "function": NativeType(aws.lambda_.Function, function._RESERVED),
+            "bucket": NativeType(aws.s3.Bucket, bucket._RESERVED),
+            "queue": NativeType(aws.sqs.Queue, queue._RESERVED),
+            "table": NativeType(aws.dynamodb.Table, table._RESERVED),
+            "topic": NativeType(aws.sns.Topic, topic._RESERVED),
+            "secret": NativeType(aws.secretsmanager.Secret, secret._RESERVED),
+        }

@@ -133,6 +133,8 @@ class AzureCloud:
         if type_ == "azure-native:web:WebApp":
             scale = (inputs.get("functionAppConfig") or {}).get("scaleAndConcurrency") or {}
             return f"{inputs.get('name')} (Flex, {scale.get('instanceMemoryMB')} MB)"
+        if type_ == "pulumi-python:dynamic:Resource":  # providers.azure.deploy.publish_resource.OneDeploy
+            return f"OneDeploy publish to {inputs.get('app')}"
         key = _PHYSICAL_NAME.get(type_)
         return str(inputs.get(key, "")) if key else ""
 

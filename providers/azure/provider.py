@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from portable.limits import ProviderLimits
     from portable.model import Function, Stack
+    from portable.native import NativeType
     from providers.azure.mocks import AzureCloud
 
 
@@ -76,3 +77,13 @@ class AzureProvider(Provider):
         from providers.azure.clients import BACKENDS
 
         return BACKENDS
+
+    def native_types(self) -> Mapping[str, NativeType]:
+        """The classes the deploy modules pass ``options["azure"]`` to."""
+        from pulumi_azure_native import keyvault, servicebus, storage, web
+
+        from portable.native import NativeType
+
+        return {"function": NativeType(web.WebApp), "bucket": NativeType(storage.BlobContainer),
+                "queue": NativeType(storage.Queue), "table": NativeType(storage.Table),
+                "topic": NativeType(servicebus.Topic), "secret": NativeType(keyvault.Secret)}

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from portable.limits import ProviderLimits
     from portable.model import Function, Stack
+    from portable.native import NativeType
     from providers.gcp.mocks import GcpCloud
 
 
@@ -72,3 +73,13 @@ class GcpProvider(Provider):
         from providers.gcp.clients import BACKENDS
 
         return BACKENDS
+
+    def native_types(self) -> Mapping[str, NativeType]:
+        """The classes the deploy modules pass ``options["gcp"]`` to."""
+        import pulumi_gcp as gcp
+
+        from portable.native import NativeType
+
+        return {"function": NativeType(gcp.cloudrunv2.Service), "bucket": NativeType(gcp.storage.Bucket),
+                "queue": NativeType(gcp.pubsub.Topic), "table": NativeType(gcp.firestore.Database),
+                "topic": NativeType(gcp.pubsub.Topic), "secret": NativeType(gcp.secretmanager.Secret)}

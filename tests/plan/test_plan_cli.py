@@ -32,7 +32,7 @@ def test_plan_table_shows_components_children_and_key_inputs(orders_dir: Path, m
     monkeypatch.setattr(output.console, "width", 220)  # the console measured its width when first imported
     result = runner.invoke(app, ["plan", str(orders_dir), "--provider", "aws"], env={"COLUMNS": "220"})
     assert result.exit_code == 0, result.output
-    assert "Plan for stack 'orders' on aws: 96 resources in 13 components" in result.stdout
+    assert "Plan for stack 'orders' on aws: 107 resources in 13 components" in result.stdout
     assert "portable:aws:Function" in result.stdout and "aws:lambda:Function" in result.stdout
     assert "sqs:SendMessage on arn:aws:sqs:eu-west-1:123456789012:orders-receipt-jobs" in result.stdout
     assert ":secret:orders-receipt-signing-key-" in result.stdout, "ARNs are text, not emoji codes"

@@ -20,6 +20,7 @@ from portable.model import ObjectTrigger
 from portable.native import native_args
 from providers.aws.deploy.component import LinkedResource
 from providers.aws.deploy.names import Names
+from providers.aws.deploy.permissions import tls_only_policy
 
 if TYPE_CHECKING:
     from providers.aws.deploy.function import Function
@@ -42,13 +43,14 @@ class Subscription:
 
 class Bucket(LinkedResource):
     """``portable:aws:Bucket``: ``bucket`` (``aws.s3.Bucket``), ``public_access_block``, ``ownership``,
-    ``encryption``, ``versioning`` (or ``None``); after :meth:`notify`, ``notification`` and
+    ``encryption``, ``policy`` (TLS only), ``versioning`` (or ``None``); after :meth:`notify`, ``notification`` and
     ``permissions`` (function name -> ``aws.lambda_.Permission``)."""
 
     concept = "Bucket"
 
     def __init__(
-        self, name: str, bucket: BucketModel, *, names: Names, opts: pulumi.ResourceOptions | None = None
+        self, name: str, bucket: BucketModel, *, names: Names, versioned: bool = False,
+        opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(name, opts)
         args = native_args(
@@ -68,8 +70,13 @@ class Bucket(LinkedResource):
             f"{name}-encryption", bucket=self.bucket.id,
             rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}], opts=self.child(),
         )
+        self.policy = aws.s3.BucketPolicy(
+            f"{name}-tls-only", bucket=self.bucket.id,
+            policy=tls_only_policy("s3", self.bucket.arn, ("{arn}", "{arn}/*")),
+            opts=self.child(self.public_access_block),
+        )
         self.versioning: aws.s3.BucketVersioning | None = None
-        if bucket.versioned:
+        if versioned:  # Stack.keeps_versions: asked for, or holding data a function is triggered by
             self.versioning = aws.s3.BucketVersioning(
                 f"{name}-versioning", bucket=self.bucket.id,
                 versioning_configuration={"status": "Enabled"}, opts=self.child(),

@@ -18,9 +18,9 @@ from portable.monitoring import Alarm, alarms, cost_note
 from portable.naming import physical_name
 from providers.aws.deploy.component import AwsComponent
 from providers.aws.deploy.function import Function
+from providers.aws.deploy.permissions import tls_only_policy
 from providers.aws.deploy.queue import Queue
 from providers.aws.deploy.schedule import Schedule
-from providers.aws.deploy.topic import MANAGED_KEY
 
 ALARM_NAME_MAX_LENGTH = 255
 METRIC_NAMESPACE = "portable"
@@ -51,10 +51,19 @@ class Monitoring(AwsComponent):
         super().__init__(name, opts)
         policy = stack.monitoring
         self.stack_name = stack.name
+        # CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key (its key policy
+        # leaves CloudWatch out), so the alarm topic has its own key that lets CloudWatch encrypt.
+        account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        self.key = aws.kms.Key(
+            f"{name}-alarms-key", description=f"portable {stack.name}: encrypts the alarm topic",
+            enable_key_rotation=True, policy=account.apply(_key_policy), opts=self.child())
         self.topic = aws.sns.Topic(
-            f"{name}-alarms", name=physical_name(stack.name, "alarms", 256), kms_master_key_id=MANAGED_KEY,
+            f"{name}-alarms", name=physical_name(stack.name, "alarms", 256), kms_master_key_id=self.key.arn,
             opts=self.child(),
         )
+        self.topic_policy = aws.sns.TopicPolicy(
+            f"{name}-alarms-tls-only", arn=self.topic.arn, policy=tls_only_policy("sns", self.topic.arn),
+            opts=self.child())
         self.subscriptions: dict[str, aws.sns.TopicSubscription] = {}
         for index, email in enumerate(policy.notify.emails):
             self.subscriptions[email] = aws.sns.TopicSubscription(
@@ -106,6 +115,16 @@ class Monitoring(AwsComponent):
         found = alarms(stack)
         pulumi.log.warn(cost_note(found, "CloudWatch", {a.id: PRICE_PER_ALARM_METRIC * _metrics_in(a) for a in found}))
         self.finish({"alarm_topic": self.topic.arn})
+
+
+def _key_policy(account: str) -> str:
+    """The account administers the key; CloudWatch may only encrypt for SNS with it."""
+    return json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "Account", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+         "Action": "kms:*", "Resource": "*"},
+        {"Sid": "CloudWatchAlarms", "Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"},
+         "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*"},
+    ]})
 
 
 def _metrics_in(alarm: Alarm) -> int:

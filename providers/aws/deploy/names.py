@@ -1,5 +1,5 @@
 """Physical names on AWS: the rules of :data:`providers.aws.limits.LIMITS` applied through
-:mod:`portable.naming`, so ``stack.check("aws")`` validates exactly the names deployed.
+:mod:`portable.naming`, so ``portable.registry.check_stack(stack, "aws")`` validates exactly the names deployed.
 
 Regional resources are named ``{stack}-{name}`` (cut with a hash to fit). Two kinds are left to AWS
 on purpose: IAM roles and their inline policies get Pulumi's auto-names (IAM is global to the account,

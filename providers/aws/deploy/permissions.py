@@ -3,8 +3,14 @@
 :data:`ACCESS` is the one table of what each portable access level allows on AWS. A function gets one
 ``aws.iam.RolePolicy`` per link (and per implied grant: the queue its event source mapping polls, the
 queue its failed asynchronous invocations go to), built by :func:`grant_policy` and scoped to exactly
-that resource and its sub-paths. No statement has a ``*`` action or a ``*`` resource; the one
-exception in the whole provider is X-Ray's managed write-only policy (see :data:`XRAY_POLICY_ARN`).
+that resource and its sub-paths. No statement that allows anything has a ``*`` action or a ``*``
+resource; the one exception in the whole provider is X-Ray's managed write-only policy (see
+:data:`XRAY_POLICY_ARN`).
+
+Every bucket, queue and topic also gets a resource policy from :func:`tls_only_policy`: one ``Deny``
+of all the service's actions (``s3:*``, ``sqs:*``, ``sns:*``) to every principal when
+``aws:SecureTransport`` is false, as AWS's security best practices recommend. It denies, so it grants
+nothing; access stays with the roles' identity policies.
 
 Policies are built with ``json.dumps`` inside ``Output.apply`` (no ``get_policy_document`` invoke), so
 they are exact, deterministic and testable under mocks.
@@ -92,6 +98,22 @@ def grants_policy(grants: Sequence[tuple[str, str, pulumi.Input[str]]]) -> pulum
             [s for (kind, access, _), arn in zip(grants, resolved, strict=True) for s in statements(kind, access, arn)]
         )
     )
+
+
+def tls_only_policy(service: str, arn: pulumi.Input[str], resources: Sequence[str] = ("{arn}",)) -> pulumi.Output[str]:
+    """The resource policy refusing every request to ``arn`` (and ``resources``, templates of it) made
+    without TLS; ``service`` is the IAM prefix (``s3``, ``sqs``, ``sns``).
+
+    >>> import json; json.loads(document([tls_only_statement("sqs", ["arn:aws:sqs:eu-west-1:1:jobs"])]))["Statement"][0]
+    {'Sid': 'DenyInsecureTransport', 'Effect': 'Deny', 'Principal': '*', 'Action': 'sqs:*', 'Resource': ['arn:aws:sqs:eu-west-1:1:jobs'], 'Condition': {'Bool': {'aws:SecureTransport': 'false'}}}
+    """
+    return pulumi.Output.from_input(arn).apply(
+        lambda resolved: document([tls_only_statement(service, [r.format(arn=resolved) for r in resources])]))
+
+
+def tls_only_statement(service: str, resources: Sequence[str]) -> dict[str, Any]:
+    return {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": f"{service}:*",
+            "Resource": list(resources), "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
 
 
 def trust_policy(service: str) -> str:

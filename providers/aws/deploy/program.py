@@ -42,7 +42,8 @@ def deploy_stack(
 ) -> dict[str, dict[str, Any]]:
     """Create the components of ``stack``; ``bundles`` holds each function's built code."""
     names = Names(stack.name)
-    buckets = {b.name: Bucket(b.name, b, names=names, opts=opts) for b in stack.buckets}
+    buckets = {b.name: Bucket(b.name, b, names=names, versioned=stack.keeps_versions(b.name), opts=opts)
+               for b in stack.buckets}
     queues = {
         q.name: Queue(q.name, q, names=names, visibility_timeout=stack.visibility_timeout(q.name), opts=opts)
         for q in stack.queues

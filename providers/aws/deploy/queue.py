@@ -12,6 +12,7 @@ from portable.model import Queue as QueueModel
 from portable.native import native_args
 from providers.aws.deploy.component import LinkedResource
 from providers.aws.deploy.names import Names
+from providers.aws.deploy.permissions import tls_only_policy
 
 DEAD_LETTER_RETENTION = 1_209_600
 """Seconds a dead letter is kept: 14 days, SQS's maximum."""
@@ -25,10 +26,14 @@ _RESERVED = {
 
 
 def encrypted_queue(name: str, physical_name: str, opts: pulumi.ResourceOptions, **args: Any) -> aws.sqs.Queue:
-    """An SQS queue encrypted with SQS-managed keys (unless ``args`` names a KMS key): every queue of
-    this provider, dead letters and failure destinations included, is made here."""
+    """An SQS queue encrypted with SQS-managed keys (unless ``args`` names a KMS key) that refuses
+    requests without TLS: every queue of this provider, dead letters and failure destinations included,
+    is made here."""
     encryption = {} if "kms_master_key_id" in args else {"sqs_managed_sse_enabled": True}
-    return aws.sqs.Queue(name, **{"name": physical_name, **encryption, **args}, opts=opts)
+    queue = aws.sqs.Queue(name, **{"name": physical_name, **encryption, **args}, opts=opts)
+    aws.sqs.QueuePolicy(f"{name}-tls-only", queue_url=queue.url, policy=tls_only_policy("sqs", queue.arn),
+                        opts=opts)
+    return queue
 
 
 class Queue(LinkedResource):

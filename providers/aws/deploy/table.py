@@ -38,6 +38,7 @@ class Table(LinkedResource):
             "attributes": [{"name": key, "type": "S"} for key in keys],
             "point_in_time_recovery": {"enabled": True},
             "server_side_encryption": {"enabled": True},
+            "deletion_protection_enabled": table.deletion_protection,
         }
         if table.ttl_attribute is not None:
             derived["ttl"] = {"attribute_name": table.ttl_attribute, "enabled": True}

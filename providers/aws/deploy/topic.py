@@ -9,6 +9,7 @@ from portable.model import Topic as TopicModel
 from portable.native import native_args
 from providers.aws.deploy.component import LinkedResource
 from providers.aws.deploy.names import Names
+from providers.aws.deploy.permissions import tls_only_policy
 
 MANAGED_KEY = "alias/aws/sns"
 
@@ -16,7 +17,7 @@ _RESERVED = {"name": "The topic's physical name is derived from the stack and to
 
 
 class Topic(LinkedResource):
-    """``portable:aws:Topic``: ``topic`` (``aws.sns.Topic``)."""
+    """``portable:aws:Topic``: ``topic`` (``aws.sns.Topic``) and ``policy`` (TLS only)."""
 
     concept = "Topic"
 
@@ -29,6 +30,8 @@ class Topic(LinkedResource):
             {"name": names.of("topic", name), "kms_master_key_id": MANAGED_KEY}, topic.options, reserved=_RESERVED,
         )
         self.topic = aws.sns.Topic(name, **args, opts=self.child())
+        self.policy = aws.sns.TopicPolicy(f"{name}-tls-only", arn=self.topic.arn,
+                                          policy=tls_only_policy("sns", self.topic.arn), opts=self.child())
         self.arn = self.topic.arn
         self.link = {"id": self.topic.arn, "arn": self.topic.arn}
         self.exports = {"arn": self.topic.arn}

@@ -79,10 +79,19 @@ class Foundation(AzureComponent):
             blob_services_name="default",
             delete_retention_policy={"enabled": True, "days": 7},
             container_delete_retention_policy={"enabled": True, "days": 7},
-            # Versioning is an account setting on Azure: on when any bucket asks for it.
-            is_versioning_enabled=any(b.versioned for b in stack.buckets),
+            # Versioning is an account setting on Azure: on when any bucket keeps versions.
+            is_versioning_enabled=any(stack.keeps_versions(b.name) for b in stack.buckets),
             opts=child,
         )
+        self.data_lock: authorization.ManagementLockByScope | None = None
+        if any(table.deletion_protection for table in stack.tables):
+            # Tables have no deletion protection of their own on Azure: the lock makes ARM refuse to
+            # delete the data account and what is in it (tables, containers) until it is removed.
+            self.data_lock = authorization.ManagementLockByScope(
+                f"{name}-data-lock", lock_name="portable-protect-data", level="CanNotDelete",
+                notes="portable: Table.deletion_protection; set it to False to allow pulumi destroy",
+                scope=self.data_account.id, opts=child,
+            )
         self.host_account = _account(f"{name}-host", names.storage_account("host"), self.resource_group,
                                      shared_key=True, parent=self)
         # The containers the Functions host uses, created here so each app's identity can be granted

@@ -7,17 +7,14 @@ honours each function's memory, scaling and queue settings. Flex plans cost noth
 extra apps are free; the price is one plan, app and code container per function.
 
 Children: the FC1 plan; the app (system-assigned identity, HTTPS only, TLS 1.2, FTP and basic-auth
-publishing off, Application Insights with Entra auth); a code container with ``released-package.zip``
-in the host account; one role assignment per link, trigger and runtime need; and for object triggers
-the Event Grid subscription and the queue it delivers to.
+publishing off, Application Insights with Entra auth); the app's deployment container in the host
+account; one role assignment per link, trigger and runtime need; the OneDeploy publish of the
+package; and for object triggers the Event Grid subscription and the queue it delivers to.
 
-Deploying the code: azure-native has no resource for the OneDeploy publish step, so the package is
-uploaded as the blob the app's ``function_app_config.deployment`` names, and the app setting
-``PORTABLE_PACKAGE_SHA256`` changes with the package, which restarts the app so the host loads the new
-package. Limits: this relies on the host reading the package at start (it does on Flex for blob
-deployments, but is not verified here against a subscription); triggers other than HTTP are synced
-when the host starts; if a change is not picked up, run ``az functionapp deployment source
-config-zip`` with the same zip.
+Deploying the code: every official tool publishes to Flex Consumption through OneDeploy (a package
+blob placed in the deployment container by hand leaves an app with no functions), so the package is
+POSTed to the app's SCM site by ``portable:azure:OneDeploy`` (:mod:`.publish_resource`), after the
+app and its role assignments exist, and again whenever the package's hash changes.
 """
 
 from __future__ import annotations
@@ -28,7 +25,7 @@ import pulumi
 from pulumi_azure_native import eventgrid, storage, web
 
 from portable.bundle import Bundle
-from portable.deploy import code_asset, runtime_environment
+from portable.deploy import runtime_environment
 from portable.errors import PortableError
 from portable.model import Function as FunctionModel
 from portable.model import ObjectTrigger, Stack
@@ -39,14 +36,15 @@ from providers.azure.deploy.foundation import Foundation
 from providers.azure.deploy.function_app import always_ready_groups, sources
 from providers.azure.deploy.names import Names
 from providers.azure.deploy.permissions import Grant, Resources, wire
+from providers.azure.deploy.publish_resource import OneDeploy
 
 DEFAULT_MAX_INSTANCES = 100
 _EVENT_TYPES = {"created": "Microsoft.Storage.BlobCreated", "deleted": "Microsoft.Storage.BlobDeleted"}
 
 
 class Function(AzureComponent):
-    """``portable:azure:Function``: ``plan``, ``code`` (the container), ``package`` (the blob, or ``None``
-    when no bundle is given), ``app``, ``events`` (one per object trigger) and ``role_assignments``."""
+    """``portable:azure:Function``: ``plan``, ``code`` (the deployment container), ``package`` (the
+    OneDeploy publish, or ``None`` when no bundle is given), ``app``, ``events`` (one per object trigger) and ``role_assignments``."""
 
     concept = "Function"
 
@@ -69,35 +67,27 @@ class Function(AzureComponent):
         group = foundation.resource_group.name
         wiring = wire(function, resources=resources, foundation=foundation)
         self.plan = web.AppServicePlan(
-            f"{name}-plan", resource_group_name=group, name=f"{names.function_app(function.name)}-plan",
+            f"{name}-plan", resource_group_name=group, name=names.app_service_plan(function.name),
             kind="functionapp", reserved=True, sku={"name": "FC1", "tier": "FlexConsumption"}, opts=self.child(),
         )
         self.code = storage.BlobContainer(
             f"{name}-code", resource_group_name=group, account_name=foundation.host_account.name,
             container_name=names.package_container(function.name), public_access="None", opts=self.child(),
         )
-        self.package: storage.Blob | None = None
-        if code is not None:
-            self.package = storage.Blob(
-                f"{name}-package", resource_group_name=group, account_name=foundation.host_account.name,
-                container_name=self.code.name, blob_name="released-package.zip", type="Block",
-                source=code_asset(code), content_type="application/zip", opts=self.child(),
-            )
         self.events = [
             _ObjectEvents(f"{name}-events-{index}", function, index, trigger, foundation=foundation, names=names, parent=self)
             for index, trigger in enumerate(function.triggers) if isinstance(trigger, ObjectTrigger)
         ]
         settings = {
             "AzureWebJobsStorage__accountName": foundation.host_account.name,
+            "AzureFunctionsWebHost__hostid": names.host_id(function.name),  # AZFD0004: see names.host_id
             "APPLICATIONINSIGHTS_CONNECTION_STRING": foundation.insights.connection_string,
             "APPLICATIONINSIGHTS_AUTHENTICATION_STRING": "Authorization=AAD",
             **wiring.settings,
             **runtime_environment(stack, function, "azure", lambda kind, name: resources[(kind, name)].link),
         }
-        if code is not None:
-            settings["PORTABLE_PACKAGE_SHA256"] = code.sha256
         scale: dict[str, Any] = {
-            "instance_memory_mb": function.memory,  # one of the Flex sizes: stack.check("azure") holds to them
+            "instance_memory_mb": function.memory,  # one of the Flex sizes: check_stack(stack, "azure") holds to them
             "maximum_instance_count": function.max_instances or DEFAULT_MAX_INSTANCES,
         }
         if function.min_instances:
@@ -128,8 +118,7 @@ class Function(AzureComponent):
             },
         }
         args = native_args("azure", f"Function {function.name!r}", web.WebApp, derived, function.options)
-        depends = [self.package] if self.package is not None else []
-        self.app = web.WebApp(f"{name}-app", **args, opts=self.child(*depends))
+        self.app = web.WebApp(f"{name}-app", **args, opts=self.child())
         for policy, resource in (("scm", web.WebAppScmAllowed), ("ftp", web.WebAppFtpAllowed)):
             resource(f"{name}-{policy}-basic-auth", resource_group_name=group, name=self.app.name, allow=False,
                      opts=self.child())
@@ -147,6 +136,11 @@ class Function(AzureComponent):
                                     scope=grant.scope, subscription_id=foundation.subscription_id, parent=self)
             for grant in grants
         }
+        self.package: OneDeploy | None = None
+        if code is not None:
+            self.package = OneDeploy(f"{name}-publish", app=self.app.name, package_path=str(code.path),
+                                     package_sha256=code.sha256,
+                                     opts=self.child(self.app, *self.role_assignments.values()))
         self.exports = {"app": self.app.name,
                         "url": pulumi.Output.concat("https://", self.app.default_host_name)}
         self.finish()
@@ -154,7 +148,9 @@ class Function(AzureComponent):
 
 class _ObjectEvents(pulumi.ComponentResource):
     """An object trigger's plumbing: the bucket's events, filtered, delivered to a storage queue by
-    Event Grid (with its own identity, allowed to send to that queue only)."""
+    Event Grid (with its own identity, allowed to send to that queue only). Event Grid retries a
+    delivery for up to a day (30 attempts), then writes the event as a blob to the ``dead_letters``
+    container (its identity may write there only); the function's own failures end in the poison queue."""
 
     def __init__(self, name: str, function: FunctionModel, index: int, trigger: ObjectTrigger, *, foundation: Foundation,
                  names: Names, parent: pulumi.Resource) -> None:
@@ -173,6 +169,12 @@ class _ObjectEvents(pulumi.ComponentResource):
         topic_identity = foundation.blob_events.identity.apply(lambda identity: identity.principal_id if identity else None)
         sender = permissions.grant(f"{name}-sender", principal_id=topic_identity, role=permissions.STORAGE_QUEUE_DATA_MESSAGE_SENDER,
                              scope=self.queue.id, subscription_id=foundation.subscription_id, parent=self)
+        self.dead_letters = storage.BlobContainer(
+            f"{name}-dead-letters", resource_group_name=group, account_name=foundation.data_account.name,
+            container_name=names.events_dead_letters(function.name, index), public_access="None", opts=child)
+        dead_letter_writer = permissions.grant(
+            f"{name}-dead-letter-writer", principal_id=topic_identity, role=permissions.STORAGE_BLOB_DATA_CONTRIBUTOR,
+            scope=self.dead_letters.id, subscription_id=foundation.subscription_id, parent=self)
         subject = f"/blobServices/default/containers/{names.container(trigger.bucket)}/blobs/{trigger.prefix}"
         self.subscription = eventgrid.SystemTopicEventSubscription(
             f"{name}-subscription", resource_group_name=group, system_topic_name=foundation.blob_events.name,
@@ -185,8 +187,13 @@ class _ObjectEvents(pulumi.ComponentResource):
             filter={"included_event_types": [_EVENT_TYPES[e] for e in trigger.events],
                     "subject_begins_with": subject, "subject_ends_with": trigger.suffix or None},
             retry_policy={"max_delivery_attempts": 30, "event_time_to_live_in_minutes": 1440},
+            dead_letter_with_resource_identity={
+                "identity": {"type": "SystemAssigned"},
+                "dead_letter_destination": {"endpoint_type": "StorageBlob", "resource_id": foundation.data_account.id,
+                                            "blob_container_name": self.dead_letters.name},
+            },
             event_delivery_schema="EventGridSchema",
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[sender]),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[sender, dead_letter_writer]),
         )
         self.consumer_grants = [
             Grant(f"events-{index}-queue", permissions.STORAGE_QUEUE_DATA_CONTRIBUTOR, self.queue.id),

@@ -17,11 +17,13 @@ from pulumi_azure_native import applicationinsights, monitor
 
 from portable.model import ObjectTrigger, Stack, TopicTrigger
 from portable.monitoring import Alarm, alarms, cost_note
+from portable.naming import physical_name
 from providers.azure.deploy.component import AzureComponent
 from providers.azure.deploy.foundation import Foundation
 from providers.azure.deploy.function_app import schedule_function_name
 from providers.azure.deploy.names import Names
 
+RULE_NAME_MAX_LENGTH = 260
 PRICE_PER_LOG_ALERT = 1.50
 """USD a month per log alert rule evaluated every 5 minutes (Azure Monitor pricing)."""
 PRICE_PER_METRIC_SERIES = 0.10
@@ -43,7 +45,7 @@ class Monitoring(AzureComponent):
         super().__init__(name, opts)
         policy, group = stack.monitoring, foundation.resource_group
         self.action_group = monitor.ActionGroup(
-            f"{name}-actions", resource_group_name=group.name, action_group_name=f"{stack.name}-alarms",
+            f"{name}-actions", resource_group_name=group.name, action_group_name=physical_name(stack.name, "alarms", RULE_NAME_MAX_LENGTH),
             group_short_name=stack.name[:12], location="Global", enabled=True,
             email_receivers=[{"name": f"email-{i}", "email_address": e, "use_common_alert_schema": True}
                              for i, e in enumerate(policy.notify.emails)],
@@ -66,7 +68,7 @@ class Monitoring(AzureComponent):
                     continue
             self.alerts[alarm.id] = monitor.ScheduledQueryRule(
                 f"{name}-{alarm.id}", resource_group_name=group.name, location=group.location,
-                rule_name=f"{stack.name}-{alarm.id}", display_name=f"{stack.name} {alarm.id}", description=description,
+                rule_name=physical_name(stack.name, alarm.id, RULE_NAME_MAX_LENGTH), display_name=f"{stack.name} {alarm.id}", description=description,
                 kind="LogAlert", severity=2, enabled=True, scopes=[foundation.insights.id],
                 evaluation_frequency="PT5M", window_size=f"PT{alarm.window // 60}M",
                 criteria={"all_of": [{
@@ -96,7 +98,7 @@ class Monitoring(AzureComponent):
         topics = [names.topic(t.topic) for t in (function.triggers if function else ()) if isinstance(t, TopicTrigger)]
         return monitor.MetricAlert(
             f"{name}-{alarm.id}-bus", resource_group_name=foundation.resource_group.name, location="global",
-            rule_name=f"{stack.name}-{alarm.id}-bus", description=alarm.description, severity=2, enabled=True,
+            rule_name=physical_name(stack.name, f"{alarm.id}-bus", RULE_NAME_MAX_LENGTH), description=alarm.description, severity=2, enabled=True,
             scopes=[foundation.service_bus.id], evaluation_frequency="PT5M", window_size="PT5M", auto_mitigate=True,
             criteria=monitor.MetricAlertSingleResourceMultipleMetricCriteriaArgs(
                 odata_type="Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",

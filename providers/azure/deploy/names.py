@@ -4,6 +4,13 @@ Names inside the stack's own accounts and namespace are ``{stack}-{name}``. Glob
 (storage accounts, Function Apps, the Service Bus namespace, the Key Vault) end with a short hash of
 the Pulumi project, the Pulumi stack and the portable stack, so two deployments of one application
 (``dev``, ``prod``) do not collide.
+
+Host IDs: the Functions host derives its ID from the first 32 characters of the app name, and two apps
+that share a host storage account and those 32 characters collide (AZFD0004, the host stops). Apps of
+one stack share the host account and, with long stack names, their first 32 characters; rather than
+making app names unreadable, each app gets the ``AzureFunctionsWebHost__hostid`` setting
+:meth:`Names.host_id`, unique within the stack by construction (``{stack}-{function}``, cut with a hash
+of the full name past 32 characters).
 """
 
 from __future__ import annotations
@@ -14,6 +21,10 @@ from dataclasses import dataclass
 from portable.naming import physical_name, short_hash
 
 POISON_SUFFIX = "-poison"
+HOST_ID_LIMIT = 32
+"""The Functions host's ID: at most 32 lowercase letters, digits and ``-``."""
+PLAN_SUFFIX = "-plan"
+PLAN_LIMIT = 60
 """The Functions host moves a message that failed ``maxDequeueCount`` times to ``<queue>-poison``."""
 
 
@@ -39,6 +50,21 @@ class Names:
     def function_app(self, function: str) -> str:
         return f"{physical_name(self.stack, function, 53)}-{self.suffix[:6]}"
 
+    def app_service_plan(self, function: str) -> str:
+        """The function's own Flex plan: 1-60 characters, ``{app name}-plan`` where that fits."""
+        head = physical_name(self.stack, function, PLAN_LIMIT - len(PLAN_SUFFIX) - 7)
+        return f"{head}-{self.suffix[:6]}{PLAN_SUFFIX}"
+
+    def host_id(self, function: str) -> str:
+        """The app's Functions host ID (``AzureFunctionsWebHost__hostid``), unique within the stack.
+
+        >>> Names("northwind-billing-production").host_id("invoice-api")
+        'northwind-billing-produ-ffbf07ed'
+        >>> Names("orders").host_id("api")
+        'orders-api'
+        """
+        return physical_name(self.stack, function, HOST_ID_LIMIT)
+
     def service_bus_namespace(self) -> str:
         return f"{physical_name(self.stack, 'bus', 40)}-{self.suffix}"
 
@@ -58,6 +84,11 @@ class Names:
     def events_queue(self, function: str, index: int) -> str:
         """The queue Event Grid feeds with the object events of trigger ``index`` of ``function``."""
         return physical_name(self.stack, f"{function}-events-{index}", 63 - len(POISON_SUFFIX))
+
+    def events_dead_letters(self, function: str, index: int) -> str:
+        """The blob container where Event Grid dead-letters the object events of trigger ``index`` of
+        ``function`` that it could not deliver to their queue."""
+        return physical_name(self.stack, f"{function}-events-{index}-dead-letters", 63)
 
     def table(self, table: str) -> str:
         return physical_name(self.stack, table, 63, "alnum")

@@ -52,6 +52,12 @@ ACCESS: dict[tuple[str, str], str] = {
 }
 """(resource kind, link access) -> the built-in role granted on that one resource."""
 
+OVER_GRANTS: dict[tuple[str, str], str] = {
+    ("bucket", "write"): "Storage Blob Data Contributor, which also reads and lists blobs",
+    ("table", "write"): "Storage Table Data Contributor, which also reads entities",
+}
+"""Links whose narrowest built-in role allows more than the link's access (a plan note says so)."""
+
 TRIGGER_ROLES: dict[str, str] = {
     "queue": STORAGE_QUEUE_DATA_CONTRIBUTOR,  # read + delete, and move failures to the poison queue
     "topic": SERVICE_BUS_DATA_RECEIVER,  # on the function's own subscription
@@ -120,6 +126,9 @@ def wire(function: Function, *, resources: Resources, foundation: Foundation) ->
         resource = resources[(link.kind, link.name)]
         wiring.grants.append(Grant(f"{link.kind}-{link.name}-{link.access}",
                                    ACCESS[(link.kind, link.access)], resource.scope))
+        if (link.kind, link.access) in OVER_GRANTS:
+            pulumi.log.warn(f"Function {function.name!r}: its {link.access} link to {link.kind} {link.name!r} is granted "
+                            f"{OVER_GRANTS[(link.kind, link.access)]} (no narrower built-in role)")
         if link.kind == "secret":
             wiring.settings[str(resource.link["setting"])] = pulumi.Output.concat(
                 "@Microsoft.KeyVault(SecretUri=", resource.link["id"], ")")

@@ -39,14 +39,14 @@ class Bucket(LinkedResource):
 
     concept = "Bucket"
 
-    def __init__(self, name: str, model: BucketModel, *, names: Names, project: Project,
+    def __init__(self, name: str, model: BucketModel, *, names: Names, project: Project, versioned: bool = False,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(name, opts, needs=project.services)
         settings = project.settings
         args = native_args("gcp", f"Bucket {model.name!r}", gcp.storage.Bucket, {
             "name": names.bucket(model.name), "project": settings.project,
             "location": settings.region, "force_destroy": False, **SECURE_BUCKET,
-            "versioning": {"enabled": model.versioned},
+            "versioning": {"enabled": versioned},  # Stack.keeps_versions
         }, model.options)
         self.bucket = gcp.storage.Bucket(model.name, opts=self.child(), **args)
         self.bucket_name: pulumi.Output[str] = self.bucket.name
@@ -69,7 +69,7 @@ class ObjectTrigger(GcpComponent):
         self.triggers = [
             gcp.eventarc.Trigger(
                 f"{self.portable_name}-{event}", project=settings.project,
-                name=names.of(f"{self.portable_name}-{event}"),
+                name=names.trigger(f"{self.portable_name}-{event}"),
                 location=bucket.location.apply(str.lower),
                 service_account=project.invoker.email if project.invoker else None,
                 matching_criterias=[{"attribute": "type", "value": EVENT_TYPES[event]},

@@ -8,8 +8,11 @@ account with three more roles, and takes minutes). Cloud Run's *no-build source 
 archive we built and tested — sources, the runtime shim and vendored dependencies — directly on
 Google's maintained Python base image (``containers[0].base_image_uri``, ``image="scratch"``,
 ``source_code.cloud_storage_source``): nothing is built, no registry is involved, and the same
-bundle code runs on every cloud. It is recent (gcloud: ``run deploy --no-build``); the service sets
-no launch stage and pins the archive's generation, so a new archive makes a new revision.
+bundle code runs on every cloud. It is recent (gcloud: ``run deploy --no-build``) and pre-GA:
+pulumi-gcp 10.x documents ``containers[].source_code`` as Beta, and the Cloud Run Admin API refuses a
+pre-GA field on a service whose ``launch_stage`` is not at least that stage, so the service sets
+:data:`LAUNCH_STAGE` (``BETA``; ``options["gcp"]["launch_stage"]`` can set ``GA`` once the feature is).
+The source pins the archive's generation, so a new archive makes a new revision.
 
 Each function gets its own service account: links become grants to it (see ``grants``). The
 service is private (IAM-authenticated) unless one of its Http triggers is ``public=True``: then
@@ -44,6 +47,8 @@ from providers.gcp.deploy.secret import Secret, env_name
 
 Describe = Callable[[str, str], Mapping[str, Any]]
 """``describe(kind, name)``: a resource's PORTABLE_LINKS keys besides kind and access."""
+LAUNCH_STAGE = "BETA"
+"""The launch stage the no-build source deploy (``containers[].source_code``) needs while it is pre-GA."""
 THREADS = 8
 """gunicorn threads per instance, and so the requests one instance takes at a time."""
 COMMAND = ["python"]
@@ -123,7 +128,7 @@ class Function(GcpComponent):
         args = native_args("gcp", f"Function {model.name!r}", gcp.cloudrunv2.Service, {
             "name": names.service(model.name), "project": settings.project, "location": settings.region,
             "ingress": "INGRESS_TRAFFIC_ALL" if model.http_triggers else "INGRESS_TRAFFIC_INTERNAL_ONLY",
-            "deletion_protection": False, "template": template,
+            "deletion_protection": False, "launch_stage": LAUNCH_STAGE, "template": template,
         }, model.options)
         self.service = gcp.cloudrunv2.Service(model.name, opts=self.child(*granted), **args)
         self.url: pulumi.Output[str] = self.service.uri

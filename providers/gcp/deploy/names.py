@@ -1,7 +1,8 @@
 """Physical names of the Google Cloud resources of a stack, through :func:`portable.naming.physical_name`.
 
 Google's limits: Cloud Run services 49 characters (safe), service account ids 6-30, bucket names 63
-(global: they end with a hash of the project id), Firestore databases 4-63.
+(global: they end with a hash of the project id), Firestore databases 4-63, Eventarc triggers 63
+(lowercase letters, digits, ``-``), Pub/Sub topics and subscriptions 255.
 
 >>> names = Names("orders", "acme-orders")
 >>> names.service("receipt-worker")
@@ -25,6 +26,7 @@ DATABASE_LIMIT = 63
 PUBSUB_LIMIT = 255
 SECRET_LIMIT = 255
 JOB_LIMIT = 500
+TRIGGER_LIMIT = 63
 
 
 INTERNAL = "-"
@@ -44,8 +46,16 @@ class Names:
     project: str
 
     def of(self, name: str) -> str:
-        """Pub/Sub topics and subscriptions, secrets, scheduler jobs, Eventarc triggers: ``<stack>-<name>``."""
+        """Pub/Sub topics and subscriptions, secrets, scheduler jobs: ``<stack>-<name>``."""
         return physical_name(self.stack, name, PUBSUB_LIMIT)
+
+    def trigger(self, name: str) -> str:
+        """Eventarc triggers: ``<stack>-<name>``, at most 63 characters.
+
+        >>> Names("northwind-billing-production", "p").trigger("invoice-objects-receipts-bucket-created")
+        'northwind-billing-production-invoice-objects-receipts-73c21c12'
+        """
+        return physical_name(self.stack, name, TRIGGER_LIMIT)
 
     def service(self, function: str) -> str:
         return physical_name(self.stack, function, SERVICE_LIMIT)

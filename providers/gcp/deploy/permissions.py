@@ -5,7 +5,8 @@ kind         access          grant
 ===========  ==============  ===========================================================
 bucket       read            ``roles/storage.objectViewer`` on the bucket
 bucket       write, rw       ``roles/storage.objectUser`` on the bucket (Google has no
-                             role that creates, overwrites and deletes without reading)
+                             role that creates, overwrites and deletes without reading;
+                             a write link's over-grant is listed in the plan notes)
 queue        send            ``roles/pubsub.publisher`` on the queue's topic
 queue        consume         ``roles/pubsub.subscriber`` on the queue's pull subscription
 topic        publish         ``roles/pubsub.publisher`` on the topic
@@ -52,6 +53,10 @@ def grant(owner: GcpComponent, model: FunctionModel, link: Link, resource: Any, 
     name = f"{model.name}-{link.kind}-{link.name}"
     opts = owner.child()
     if link.kind == "bucket":
+        if link.access == "write":
+            notes.add(f"Function {model.name!r}: its write link to bucket {link.name!r} is granted "
+                      "roles/storage.objectUser, which also reads and lists objects (no narrower predefined role)",
+                      owner)
         return gcp.storage.BucketIAMMember(name, bucket=resource.bucket.name, role=role, member=member, opts=opts)
     if link.kind == "topic" or (link.kind == "queue" and link.access == "send"):
         return gcp.pubsub.TopicIAMMember(name, project=resource.topic.project, topic=resource.topic.name,
@@ -67,6 +72,9 @@ def grant(owner: GcpComponent, model: FunctionModel, link: Link, resource: Any, 
         return gcp.secretmanager.SecretIamMember(name, project=resource.secret.project,
                                                  secret_id=resource.secret.secret_id, role=role, member=member,
                                                  opts=opts)
+    if link.access == "write":
+        notes.add(f"Function {model.name!r}: its write link to table {link.name!r} is granted roles/datastore.user, "
+                  "which also reads entities (no narrower predefined role)", owner)
     notes.add(f"Table {link.name!r}: Firestore roles exist only at project level; each linked function's grant "
               "(roles/datastore.user or .viewer) carries an IAM condition limiting it to the table's database.")
     return gcp.projects.IAMMember(

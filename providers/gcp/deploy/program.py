@@ -43,7 +43,8 @@ def deploy_stack(
     project = Project(stack.name, stack, names=names, settings=settings, opts=opts)
     context: dict[str, Any] = {"names": names, "project": project, "opts": opts}
     out: dict[str, dict[str, Any]] = {
-        "buckets": {b.name: Bucket(b.name, b, **context) for b in stack.buckets},
+        "buckets": {b.name: Bucket(b.name, b, versioned=stack.keeps_versions(b.name), **context)
+                    for b in stack.buckets},
         "queues": {q.name: Queue(q.name, q, consumed=bool(stack.consumers("queue", q.name)), **context)
                    for q in stack.queues},
         "topics": {t.name: Topic(t.name, t, **context) for t in stack.topics},

@@ -68,6 +68,15 @@ class GcpSettings:
                 f"python{python_version.replace('.', '')}")
 
 
+OBSERVABILITY_NOTE = (
+    "Stack {stack!r}: logs and traces follow the platform defaults, which portable leaves as they are: "
+    "Cloud Run writes each function's logs to the project's _Default log bucket (kept 30 days) and "
+    "sends a sample of request traces to Cloud Trace; set the _Default bucket's retention or a log sink "
+    "to keep them longer"
+)
+"""Log retention and tracing on Google Cloud are project-wide settings, so a stack does not own them."""
+
+
 class Notes:
     """Plan notes, collected on the deployment and also logged as Pulumi warnings."""
 
@@ -108,6 +117,8 @@ class Project(GcpComponent):
         super().__init__(name, opts=opts)
         self.settings = settings
         self.notes = notes = Notes()
+        if stack.functions:
+            notes.add(OBSERVABILITY_NOTE.format(stack=stack.name), self)
         self.services = [
             gcp.projects.Service(f"{name}-{api.split('.')[0]}", project=settings.project, service=api,
                                  disable_on_destroy=False, opts=self.child())

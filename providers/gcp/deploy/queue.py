@@ -37,6 +37,35 @@ MAX_RETENTION = 7 * 24 * 3600
 RETRY = gcp.pubsub.SubscriptionRetryPolicyArgs(minimum_backoff="10s", maximum_backoff="600s")
 
 
+class DeadLetter:
+    """A dead-letter topic (``topic``), the pull subscription that keeps its messages 7 days
+    (``subscription``) and the Pub/Sub service agent's grant to publish to it (``publisher``),
+    created under ``owner``. Queues and topic subscriptions end in one."""
+
+    def __init__(self, owner: GcpComponent, name: str, *, names: Names, project: Project) -> None:
+        settings = project.settings
+        self.project = project
+        self.topic = gcp.pubsub.Topic(f"{name}-dead-letter", name=names.of(f"{name}-dead-letter"),
+                                      project=settings.project, opts=owner.child())
+        self.subscription = gcp.pubsub.Subscription(
+            f"{name}-dead-letter", name=names.of(f"{name}-dead-letter"), project=settings.project,
+            topic=self.topic.id, message_retention_duration=retention(MAX_RETENTION),
+            expiration_policy=NEVER_EXPIRE, opts=owner.child())
+        self.publisher = gcp.pubsub.TopicIAMMember(
+            f"{name}-dead-letter-agent", project=settings.project, topic=self.topic.name,
+            role="roles/pubsub.publisher", member=project.pubsub_agent, opts=owner.child())
+
+    def policy(self, attempts: int) -> gcp.pubsub.SubscriptionDeadLetterPolicyArgs:
+        return gcp.pubsub.SubscriptionDeadLetterPolicyArgs(dead_letter_topic=self.topic.id,
+                                                           max_delivery_attempts=attempts)
+
+    def allow_forwarding(self, owner: GcpComponent, name: str, subscription: gcp.pubsub.Subscription) -> None:
+        """The service agent's grant to take dead letters off ``subscription``."""
+        gcp.pubsub.SubscriptionIAMMember(
+            f"{name}-agent", project=self.project.settings.project, subscription=subscription.name,
+            role="roles/pubsub.subscriber", member=self.project.pubsub_agent, opts=owner.child())
+
+
 def retention(seconds: int) -> str:
     return f"{min(seconds, MAX_RETENTION)}s"
 
@@ -63,18 +92,10 @@ class Queue(LinkedResource):
         self.subscription_name = names.of(model.name)
         self.topic = gcp.pubsub.Topic(model.name, opts=self.child(), **native_args(
             "gcp", f"Queue {model.name!r}", gcp.pubsub.Topic, {"name": names.of(model.name), "project": settings.project}, model.options))
-        self.dead_letter_topic = self.dead_letter_subscription = None
-        if model.dead_letter_after is not None:
-            self.dead_letter_topic = gcp.pubsub.Topic(
-                f"{model.name}-dead-letter", name=names.of(f"{model.name}-dead-letter"),
-                project=settings.project, opts=self.child())
-            self.dead_letter_subscription = gcp.pubsub.Subscription(
-                f"{model.name}-dead-letter", name=names.of(f"{model.name}-dead-letter"),
-                project=settings.project, topic=self.dead_letter_topic.id, message_retention_duration=retention(MAX_RETENTION),
-                expiration_policy=NEVER_EXPIRE, opts=self.child())
-            self.dead_letter_publisher = gcp.pubsub.TopicIAMMember(
-                f"{model.name}-dead-letter-agent", project=settings.project, topic=self.dead_letter_topic.name,
-                role="roles/pubsub.publisher", member=project.pubsub_agent, opts=self.child())
+        self.dead_letter = None if model.dead_letter_after is None else DeadLetter(
+            self, model.name, names=names, project=project)
+        self.dead_letter_topic = self.dead_letter.topic if self.dead_letter else None
+        self.dead_letter_subscription = self.dead_letter.subscription if self.dead_letter else None
         self.pull: gcp.pubsub.Subscription | None = None
         if not consumed:
             self.pull = self.subscription(self, model.name)
@@ -91,18 +112,15 @@ class Queue(LinkedResource):
         with its dead-letter policy and the service agent's grant to forward dead letters."""
         model, settings = self.model, self.project.settings
         dead_letter = None
-        if self.dead_letter_topic is not None:
-            dead_letter = gcp.pubsub.SubscriptionDeadLetterPolicyArgs(
-                dead_letter_topic=self.dead_letter_topic.id, max_delivery_attempts=model.dead_letter_after)
+        if self.dead_letter is not None and model.dead_letter_after is not None:
+            dead_letter = self.dead_letter.policy(model.dead_letter_after)
         subscription = gcp.pubsub.Subscription(
             name, name=self.subscription_name, project=settings.project, topic=self.topic.id,
             ack_deadline_seconds=ack_deadline(model.visibility_timeout, consumer_timeout),
             message_retention_duration=retention(model.retention), expiration_policy=NEVER_EXPIRE,
             retry_policy=RETRY, dead_letter_policy=dead_letter, push_config=push, opts=owner.child(*self._needs))
-        if dead_letter is not None:
-            gcp.pubsub.SubscriptionIAMMember(
-                f"{name}-agent", project=settings.project, subscription=subscription.name,
-                role="roles/pubsub.subscriber", member=self.project.pubsub_agent, opts=owner.child())
+        if self.dead_letter is not None:
+            self.dead_letter.allow_forwarding(owner, name, subscription)
         return subscription
 
 

@@ -4,11 +4,11 @@ A database per table is deliberate: Firestore IAM roles exist only at project le
 narrowed by an IAM condition on the database, never on a collection, so the database is the
 smallest scope a link's grant can have.
 
-Deletion is deliberate too: ``deletion_policy="DELETE"`` makes ``pulumi destroy`` delete the data
-(pulumi-gcp's default, ``ABANDON``, would leave an orphan database whose name stays taken),
-delete protection is off so destroy works, and point-in-time recovery is on. To keep a table's
-data, set ``options={"gcp": {"deletion_policy": "ABANDON", "delete_protection_state":
-"DELETE_PROTECTION_ENABLED"}}``.
+Deletion is deliberate too: delete protection is on unless the table says
+``deletion_protection=False``, so ``pulumi destroy`` (or a replacement) fails rather than delete the
+data; ``deletion_policy="DELETE"`` makes a destroy of an unprotected table delete it (pulumi-gcp's
+default, ``ABANDON``, would leave an orphan database whose name stays taken); point-in-time recovery
+is on.
 
 Queries by partition key and sort-key prefix need a composite index (key, sort key), created here;
 a ``ttl_attribute`` gets a TTL policy on the Timestamp copy the runtime client writes.
@@ -42,7 +42,9 @@ class Table(LinkedResource):
             "name": names.database(model.name), "project": settings.project,
             "location_id": settings.firestore_location, "type": "FIRESTORE_NATIVE",
             "point_in_time_recovery_enablement": "POINT_IN_TIME_RECOVERY_ENABLED",
-            "delete_protection_state": "DELETE_PROTECTION_DISABLED", "deletion_policy": "DELETE",
+            "delete_protection_state": "DELETE_PROTECTION_ENABLED" if model.deletion_protection
+            else "DELETE_PROTECTION_DISABLED",
+            "deletion_policy": "DELETE",
         }, model.options)
         self.database = gcp.firestore.Database(model.name, opts=self.child(), **args)
         self.collection = model.name

@@ -32,7 +32,11 @@ def test_every_function_and_dead_letter_has_an_alarm_sent_to_the_topic(plan_for)
         "shop-jobs-dead-letters", "shop-jobs-oldest-message",
     }
     topic = plan.get("aws:sns/topic:Topic", "monitoring-alarms")
-    assert topic.inputs["kmsMasterKeyId"] == "alias/aws/sns"
+    # its own key: CloudWatch cannot publish to a topic under the AWS-managed SNS key
+    assert topic.inputs["kmsMasterKeyId"] == "arn:aws:kms:eu-west-1:123456789012:monitoring-alarms-key"
+    key = json.loads(plan.get("aws:kms/key:Key", "monitoring-alarms-key").inputs["policy"])
+    [cloudwatch] = [s for s in key["Statement"] if s["Principal"] == {"Service": "cloudwatch.amazonaws.com"}]
+    assert cloudwatch["Action"] == ["kms:Decrypt", "kms:GenerateDataKey*"]
     for inputs in alarms.values():
         assert inputs["alarmActions"] == ["arn:aws:sns:eu-west-1:123456789012:shop-alarms",
                                           "arn:aws:sns:eu-west-1:123456789012:pager"]

@@ -112,14 +112,15 @@ _UNTAGGED = {
     "aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
     "aws:lambda/permission:Permission", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
     "aws:cloudwatch/dashboard:Dashboard", "aws:cloudwatch/logMetricFilter:LogMetricFilter",
+    "aws:sqs/queuePolicy:QueuePolicy", "aws:s3/bucketPolicy:BucketPolicy", "aws:sns/topicPolicy:TopicPolicy",
 }
 
 
 MONITORING_TAGGED = {
-    "monitoring-alarms", "monitoring-api-errors", "monitoring-api-duration", "monitoring-api-throttles",
+    "monitoring-alarms", "monitoring-alarms-key", "monitoring-api-errors", "monitoring-api-duration", "monitoring-api-throttles",
     "monitoring-jobs-dead-letters", "monitoring-jobs-oldest-message",
 }
-"""The monitoring component's taggable children: its topic and the alarms."""
+"""The monitoring component's taggable children: its topic, the topic's key and the alarms."""
 
 
 def _tagged_stack() -> Stack:
@@ -150,7 +151,7 @@ def test_transforms_given_to_deploy_reach_every_child_of_every_component(project
         deploy_stack(stack, project, provider="aws", opts=pulumi.ResourceOptions(transforms=[_add_tags]))
 
     plan = to_plan(run_program(program, AwsCloud(), config={"portable:provider": "aws"}), provider="aws", stack="shop")
-    assert {r.name for r in plan.resources if "tags" in r.inputs} == {
+    assert {r.name for r in plan.resources if "tags" in r.inputs and r.type not in _UNTAGGED} == {
         "api-role", "api-logs", "api", "api-jobs-events", "jobs", "jobs-dead-letter", *MONITORING_TAGGED,
     }
 

@@ -23,6 +23,7 @@ def test_the_example_plans_one_component_per_concept_with_these_resources(orders
         "aws:cloudwatch/logMetricFilter:LogMetricFilter": 5,
         "aws:cloudwatch/metricAlarm:MetricAlarm": 20,
         "aws:dynamodb/table:Table": 1,
+        "aws:kms/key:Key": 1,
         "aws:iam/role:Role": 6,
         "aws:iam/rolePolicy:RolePolicy": 18,
         "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 5,
@@ -32,14 +33,18 @@ def test_the_example_plans_one_component_per_concept_with_these_resources(orders
         "aws:lambda/permission:Permission": 4,
         "aws:s3/bucket:Bucket": 1,
         "aws:s3/bucketNotification:BucketNotification": 1,
+        "aws:s3/bucketPolicy:BucketPolicy": 1,
         "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 1,
         "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 1,
         "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 1,
+        "aws:s3/bucketVersioning:BucketVersioning": 1,
         "aws:scheduler/schedule:Schedule": 1,
         "aws:secretsmanager/secret:Secret": 1,
         "aws:sns/topic:Topic": 2,
+        "aws:sns/topicPolicy:TopicPolicy": 2,
         "aws:sns/topicSubscription:TopicSubscription": 1,
         "aws:sqs/queue:Queue": 6,
+        "aws:sqs/queuePolicy:QueuePolicy": 6,
         "portable:aws:Bucket": 1,
         "portable:aws:Function": 5,
         "portable:aws:HttpApi": 1,
@@ -162,8 +167,15 @@ def test_a_table_is_on_demand_recoverable_and_encrypted(plan_for: Any) -> None:
         "attributes": [{"name": "order_id", "type": "S"}, {"name": "created", "type": "S"}],
         "pointInTimeRecovery": {"enabled": True},
         "serverSideEncryption": {"enabled": True},
+        "deletionProtectionEnabled": True,
         "ttl": {"attributeName": "expires", "enabled": True},
     }
+
+
+def test_a_throwaway_table_opts_out_of_deletion_protection(plan_for: Any) -> None:
+    stack = Stack("shop")
+    stack.table("scratch", deletion_protection=False)
+    assert plan_for(stack).get("aws:dynamodb/table:Table", "scratch").inputs["deletionProtectionEnabled"] is False
 
 
 def test_a_table_without_ttl_or_sort_key(plan_for: Any) -> None:
@@ -197,3 +209,14 @@ def test_a_secret_without_a_value_is_created_empty_with_a_note(plan_for: Any) ->
         "and run 'pulumi up' again, or put one into the secret with the AWS console or CLI; the functions that "
         "read it fail until it has one.",
     )
+
+
+def test_a_bucket_a_function_is_triggered_by_keeps_versions(plan_for: Any) -> None:
+    stack = Stack("shop")
+    uploads, cache = stack.bucket("uploads"), stack.bucket("cache")
+    function(stack, triggers=[uploads.on_created()])
+    versioning = {v.parent[1]: v.inputs for v in plan_for(stack).of_type("aws:s3/bucketVersioning:BucketVersioning")
+                  if v.parent is not None}
+    assert list(versioning) == ["uploads"], "the trigger's data, not the cache"
+    assert versioning["uploads"]["versioningConfiguration"] == {"status": "Enabled"}
+    assert cache.versioned is False

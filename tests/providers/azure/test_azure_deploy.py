@@ -13,6 +13,7 @@ from portable.bundle import Bundle
 from portable.errors import PortableError
 from portable.model import Http, Schedule, Stack
 from providers.azure.deploy import permissions
+from providers.azure.mocks import SUBSCRIPTION
 
 ROOT = Path(__file__).resolve().parents[3]
 RA = "azure-native:authorization:RoleAssignment"
@@ -122,7 +123,9 @@ def test_least_privilege_scopes_and_roles(plan: Synth) -> None:
         (permissions.SERVICE_BUS_DATA_SENDER, topic),
         (permissions.STORAGE_QUEUE_DATA_CONTRIBUTOR, events),
         (permissions.STORAGE_QUEUE_DATA_CONTRIBUTOR, events + "-poison"),
-        (permissions.STORAGE_QUEUE_DATA_MESSAGE_SENDER, events)}  # Event Grid's identity, on its queue only
+        (permissions.STORAGE_QUEUE_DATA_MESSAGE_SENDER, events),  # Event Grid's identity, on its queue only
+        (permissions.STORAGE_BLOB_DATA_CONTRIBUTOR,  # and on its dead-letter container only
+         f"{DATA}/blobServices/default/containers/orders-receipt-indexer-events-0-dead-letters")}
     assert _grants(plan, "audit-log") == runtime("audit-log") | {
         (permissions.SERVICE_BUS_DATA_RECEIVER, f"{topic}/subscriptions/audit-log")}
     assert _grants(plan, "nightly-report") == runtime("nightly-report") | {
@@ -204,6 +207,28 @@ def test_object_events_reach_a_queue_through_event_grid(plan: Synth) -> None:
     assert delivery["destination"]["queueName"] == "orders-receipt-indexer-events-0"
 
 
+def test_object_events_event_grid_cannot_deliver_end_in_a_dead_letter_container(plan: Synth) -> None:
+    sub = plan.one("azure-native:eventgrid:SystemTopicEventSubscription",
+                   "orders-function-receipt-indexer-events-0-subscription")
+    assert sub["retryPolicy"] == {"maxDeliveryAttempts": 30, "eventTimeToLiveInMinutes": 1440}
+    assert sub["deadLetterWithResourceIdentity"] == {
+        "identity": {"type": "SystemAssigned"},
+        "deadLetterDestination": {"endpointType": "StorageBlob",
+                                  "resourceId": f"/subscriptions/{SUBSCRIPTION}/resourceGroups/orders-rg-e7f43b/providers/{DATA}",
+                                  "blobContainerName": "orders-receipt-indexer-events-0-dead-letters"}}
+    container = plan.one("azure-native:storage:BlobContainer", "orders-function-receipt-indexer-events-0-dead-letters")
+    assert container["accountName"] == "ordersde7f43b1a" and container["publicAccess"] == "None"
+    writer = plan.one(RA, "orders-function-receipt-indexer-events-0-dead-letter-writer")
+    assert writer["roleDefinitionId"].endswith(permissions.STORAGE_BLOB_DATA_CONTRIBUTOR)
+    sender = plan.one(RA, "orders-function-receipt-indexer-events-0-sender")
+    assert writer["principalId"] == sender["principalId"], "Event Grid's identity, which also sends to the queue"
+    assert writer["scope"].endswith(f"{DATA}/blobServices/default/containers/orders-receipt-indexer-events-0-dead-letters")
+    subscription = plan.registration("azure-native:eventgrid:SystemTopicEventSubscription",
+                                     "orders-function-receipt-indexer-events-0-subscription")
+    assert any(urn.endswith("::orders-function-receipt-indexer-events-0-dead-letter-writer")
+               for urn in subscription.dependencies)
+
+
 def test_queue_and_poison_queue(plan: Synth) -> None:
     queues = {i["queueName"] for i in plan.of_type("azure-native:storage:Queue").values()}
     assert queues == {"orders-receipt-jobs", "orders-receipt-jobs-poison",
@@ -249,16 +274,36 @@ def test_secret_value_from_config_is_stored_as_a_secret() -> None:
     assert grant["scope"].endswith("/Microsoft.KeyVault/vaults/orderskve7f43b1a/secrets/receipt-signing-key")
 
 
-def test_package_upload_and_restart_on_change(tmp_path: Path) -> None:
+def test_the_package_is_published_through_onedeploy_after_the_app_and_its_grants(tmp_path: Path) -> None:
     package = tmp_path / "api.zip"
     package.write_bytes(b"PK")
 
     stack = orders_stack()
     bundles = {f.name: Bundle(package, f"sha-{f.name}", 2, 0, False) for f in stack.functions}
     plan = synth(stack, ROOT / "examples/orders", bundles=bundles)
-    blob = plan.one("azure-native:storage:Blob", "orders-function-api-package")
-    assert blob["blobName"] == "released-package.zip" and blob["containerName"] == "code-api"
-    assert blob["accountName"] == "ordershe7f43b1a" and blob["contentType"] == "application/zip"
-    app = plan.one("azure-native:web:WebApp", "orders-function-api-app")
-    settings = {s["name"]: s["value"] for s in app["siteConfig"]["appSettings"]}
-    assert settings["PORTABLE_PACKAGE_SHA256"] == "sha-api"
+    assert plan.of_type("azure-native:storage:Blob") == {}, "no package blob placed by hand"
+    publish = plan.registration("pulumi-python:dynamic:Resource", "orders-function-api-publish")
+    assert {k: v for k, v in publish.inputs.items() if k != "__provider"} == {
+        "app": "orders-api-e7f43b", "package_path": str(package), "package_sha256": "sha-api"}
+    app = plan.registration("azure-native:web:WebApp", "orders-function-api-app")
+    assert publish.parent.endswith("portable:azure:Function::orders-function-api")
+    grants = {r.urn for r in plan.registrations if r.type == RA and r.name.startswith("orders-function-api-")}
+    assert app.urn in publish.dependencies and grants and grants <= set(publish.dependencies)
+    settings = {s["name"] for s in plan.one("azure-native:web:WebApp", "orders-function-api-app")["siteConfig"]["appSettings"]}
+    assert "PORTABLE_PACKAGE_SHA256" not in settings, "the publish, not an app setting, follows the package"
+
+
+def test_protected_tables_lock_the_data_account_against_deletion(plan: Synth) -> None:
+    lock = plan.one("azure-native:authorization:ManagementLockByScope", "orders-data-lock")
+    assert lock == {"lockName": "portable-protect-data", "level": "CanNotDelete",
+                    "notes": "portable: Table.deletion_protection; set it to False to allow pulumi destroy",
+                    "scope": f"/subscriptions/{SUBSCRIPTION}/resourceGroups/orders-rg-e7f43b/providers/{DATA}"}
+    stack = Stack("scratch")
+    stack.table("items", deletion_protection=False)
+    assert synth(stack, ROOT / "examples/orders").of_type("azure-native:authorization:ManagementLockByScope") == {}
+
+
+def test_a_write_links_remaining_over_grant_is_listed_in_the_plan_notes(plan: Synth) -> None:
+    assert ("Function 'receipt-worker': its write link to bucket 'receipts' is granted Storage Blob Data Contributor, "
+            "which also reads and lists blobs (no narrower built-in role)") in plan.notes
+    assert not any("'nightly-report'" in note and "link" in note for note in plan.notes), "read_write is all it asks"

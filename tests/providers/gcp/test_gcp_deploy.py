@@ -88,6 +88,7 @@ def test_each_function_is_a_source_deployed_cloud_run_service(orders: Any) -> No
     assert worker["name"] == "orders-receipt-worker"
     assert worker["location"] == "europe-west1"
     assert worker["deletionProtection"] is False
+    assert worker["launchStage"] == "BETA", "containers[].source_code is pre-GA: the API refuses it on a GA service"
     assert worker["ingress"] == "INGRESS_TRAFFIC_INTERNAL_ONLY"
     template = worker["template"]
     assert template["serviceAccount"] == "orders-receipt-worker@acme-orders.iam.gserviceaccount.com"
@@ -171,7 +172,7 @@ def test_mixing_public_and_private_routes_is_refused(synth: Any) -> None:
 def test_queue_push_subscription_with_oidc_and_dead_letter(orders: Any) -> None:
     topics = {t.name: t.inputs["name"] for t in orders.all("gcp:pubsub/topic:Topic")}
     assert topics == {"receipt-jobs": "orders-receipt-jobs", "receipt-jobs-dead-letter": "orders-receipt-jobs-dead-letter",
-                      "order-events": "orders-order-events"}
+                      "order-events": "orders-order-events", "order-events-dead-letter": "orders-order-events-dead-letter"}
     push = orders.one(SUBSCRIPTION, "receipt-worker-receipt-jobs").inputs
     url = "https://orders-receipt-worker-123456789012.europe-west1.run.app"
     assert push["name"] == "orders-receipt-jobs"
@@ -196,10 +197,21 @@ def test_topic_fans_out_one_push_subscription_per_subscriber(synth: Any) -> None
         stack.function(name, handler=f"app.{name}:handle", triggers=[events.trigger()])
     result = synth(stack)
     subscriptions = {s.name: s.inputs for s in result.all(SUBSCRIPTION)}
-    assert sorted(subscriptions) == ["audit-events", "mailer-events"]
+    assert sorted(subscriptions) == ["audit-events", "events-dead-letter", "mailer-events"]
     assert subscriptions["mailer-events"]["name"] == "orders-events-mailer"
     assert subscriptions["mailer-events"]["pushConfig"]["pushEndpoint"] == (
         "https://orders-mailer-123456789012.europe-west1.run.app/_portable/topic/events")
+    for subscriber in ("audit", "mailer"):  # a failing subscriber's messages end in the topic's dead letter
+        assert subscriptions[f"{subscriber}-events"]["deadLetterPolicy"] == {
+            "deadLetterTopic": "projects/acme-orders/topics/orders-events-dead-letter", "maxDeliveryAttempts": 5}
+        forward = result.one("gcp:pubsub/subscriptionIAMMember:SubscriptionIAMMember", f"{subscriber}-events-agent")
+        assert forward.inputs == {"project": "acme-orders", "subscription": f"orders-events-{subscriber}",
+                                  "role": "roles/pubsub.subscriber", "member": PUBSUB_AGENT}
+    assert subscriptions["events-dead-letter"]["topic"] == "projects/acme-orders/topics/orders-events-dead-letter"
+    assert subscriptions["events-dead-letter"]["messageRetentionDuration"] == "604800s"
+    publisher = result.one("gcp:pubsub/topicIAMMember:TopicIAMMember", "events-dead-letter-agent").inputs
+    assert publisher == {"project": "acme-orders", "topic": "orders-events-dead-letter", "role": "roles/pubsub.publisher",
+                         "member": PUBSUB_AGENT}
 
 
 def test_unconsumed_queue_keeps_messages_in_a_pull_subscription(synth: Any) -> None:
@@ -238,7 +250,14 @@ def test_table_is_a_firestore_database_with_a_deliberate_deletion_policy(orders:
     assert database == {
         "name": "orders-orders", "project": "acme-orders", "locationId": "europe-west1", "type": "FIRESTORE_NATIVE",
         "pointInTimeRecoveryEnablement": "POINT_IN_TIME_RECOVERY_ENABLED",
-        "deleteProtectionState": "DELETE_PROTECTION_DISABLED", "deletionPolicy": "DELETE"}
+        "deleteProtectionState": "DELETE_PROTECTION_ENABLED", "deletionPolicy": "DELETE"}
+
+
+def test_a_throwaway_table_opts_out_of_delete_protection(synth: Any) -> None:
+    stack = Stack("orders")
+    stack.table("scratch", deletion_protection=False)
+    database = synth(stack).one("gcp:firestore/database:Database", "scratch").inputs
+    assert (database["deleteProtectionState"], database["deletionPolicy"]) == ("DELETE_PROTECTION_DISABLED", "DELETE")
 
 
 def test_sort_key_gets_a_composite_index_and_ttl_a_policy(synth: Any) -> None:
@@ -294,6 +313,8 @@ def test_every_grant_is_scoped_to_the_linked_resource(orders: Any) -> None:
         (sa("nightly-report"), "roles/storage.objectUser", "orders-receipts-129704", None),
         (PUBSUB_AGENT, "roles/pubsub.publisher", "orders-receipt-jobs-dead-letter", None),
         (PUBSUB_AGENT, "roles/pubsub.subscriber", "orders-receipt-jobs", None),
+        (PUBSUB_AGENT, "roles/pubsub.publisher", "orders-order-events-dead-letter", None),
+        (PUBSUB_AGENT, "roles/pubsub.subscriber", "orders-order-events-audit-log", None),
         (PUBSUB_AGENT, "roles/iam.serviceAccountTokenCreator",
          "projects/acme-orders/serviceAccounts/orders--invoker@acme-orders.iam.gserviceaccount.com", None),
         (gcs_agent, "roles/pubsub.publisher", "acme-orders", None),
@@ -421,3 +442,21 @@ def test_queue_max_concurrency_is_reported_not_ignored_silently(synth: Any) -> N
     assert ("Function 'worker': Pub/Sub push has no concurrency limit per subscription, so max_concurrency=4 of "
             "its queue trigger is not applied; limit max_instances (each instance handles up to 8 messages at "
             "once).") in result.warnings
+
+
+def test_a_write_links_remaining_over_grant_is_listed_in_the_plan_notes(synth: Any) -> None:
+    stack = Stack("orders")
+    receipts = stack.bucket("receipts")
+    stack.function("worker", handler="app.w:handle", links=[receipts.write()], triggers=[Http("POST", "/")])
+    stack.function("reader", handler="app.r:handle", links=[receipts.read()], triggers=[Http("GET", "/")])
+    notes = synth(stack).warnings
+    assert ("Function 'worker': its write link to bucket 'receipts' is granted roles/storage.objectUser, which also "
+            "reads and lists objects (no narrower predefined role)") in notes
+    assert not any(note.startswith("Function 'reader'") for note in notes), "a read link gets exactly objectViewer"
+
+
+def test_log_retention_and_tracing_are_documented_in_the_plan_notes(orders: Any) -> None:
+    assert ("Stack 'orders': logs and traces follow the platform defaults, which portable leaves as they are: "
+            "Cloud Run writes each function's logs to the project's _Default log bucket (kept 30 days) and sends a "
+            "sample of request traces to Cloud Trace; set the _Default bucket's retention or a log sink to keep "
+            "them longer") in orders.warnings
