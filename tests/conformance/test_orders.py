@@ -34,6 +34,8 @@ DIFFERENCES: dict[str, dict[str, str]] = {
                "publishes) start a new trace; the queue and topic hops keep theirs",
     },
 }
+OBSERVED_IN = {TRACE_THROUGH_OBJECTS: "the_worker_signs_the_receipt_and_one_trace_follows_the_order"}
+"""The test in which each difference shows (tests/conformance/report.py marks those cells)."""
 
 
 def _open(target: str, tmp_path: Path, request: pytest.FixtureRequest) -> Box:
