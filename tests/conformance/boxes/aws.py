@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import urllib.request
@@ -33,6 +34,15 @@ REGION = "eu-west-1"
 RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six")
 """What the Lambda Python runtime provides besides the standard library."""
 RUNNER = Path(__file__).with_name("lambda_runtime.py")
+
+
+def interpreter(runtime: str) -> str:
+    """The Python of the function's Lambda runtime (``python3.12``), found on PATH or under pyenv; this
+    interpreter when neither has it."""
+    version = runtime.removeprefix("python")
+    found = shutil.which(f"python{version}") if not Path("~/.pyenv/shims").expanduser().is_dir() else None
+    candidates = sorted(Path("~/.pyenv/versions").expanduser().glob(f"{version}.*/bin/python"))
+    return str(candidates[-1]) if candidates else found or sys.executable
 
 
 def runtime_dir(into: Path) -> Path:
@@ -58,7 +68,7 @@ class LambdaProcess:
         env = {**environment, "AWS_LAMBDA_FUNCTION_NAME": self.name,
                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(resource["memorySize"]), "LAMBDA_TASK_ROOT": str(task_root)}
         self.process = subprocess.Popen(
-            [sys.executable, "-I", "-S", str(RUNNER), str(task_root), str(work / "runtime"), resource["handler"]],
+            [interpreter(resource["runtime"]), "-I", "-S", str(RUNNER), str(task_root), str(work / "runtime"), resource["handler"]],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True, cwd=task_root,
         )
 
