@@ -37,12 +37,11 @@ RUNNER = Path(__file__).with_name("lambda_runtime.py")
 
 
 def interpreter(runtime: str) -> str:
-    """The Python of the function's Lambda runtime (``python3.12``), found on PATH or under pyenv; this
-    interpreter when neither has it."""
+    """The Python of the function's Lambda runtime (``python3.12``): a pyenv version, else on PATH, else
+    this interpreter."""
     version = runtime.removeprefix("python")
-    found = shutil.which(f"python{version}") if not Path("~/.pyenv/shims").expanduser().is_dir() else None
-    candidates = sorted(Path("~/.pyenv/versions").expanduser().glob(f"{version}.*/bin/python"))
-    return str(candidates[-1]) if candidates else found or sys.executable
+    installed = sorted(Path("~/.pyenv/versions").expanduser().glob(f"{version}.*/bin/python"))
+    return str(installed[-1]) if installed else shutil.which(f"python{version}") or sys.executable
 
 
 def runtime_dir(into: Path) -> Path:
