@@ -22,19 +22,27 @@ import pytest
 from tests.conformance.boxes import SIGNING_KEY, Box
 from tests.conformance.plans import ORDERS
 
-TARGETS = ("local", "aws")
+TARGETS = ("local", "aws", "gcp")
 DEAD_LETTER_AFTER = 5
 """examples/orders: ``stack.queue("receipt-jobs", dead_letter_after=5)``."""
 
 TRACE_THROUGH_OBJECTS = "the trace id crosses an object event"
+DEAD_LETTER_ATTRIBUTES = "a dead letter has exactly the attributes it was sent with"
 DIFFERENCES: dict[str, dict[str, str]] = {
     # behaviour -> target -> what that target does instead; every other target does what the scenario asserts
     TRACE_THROUGH_OBJECTS: {
         "aws": "no: S3 notifications carry no trace context, so the object trigger (and the topic messages it "
                "publishes) start a new trace; the queue and topic hops keep theirs",
+        "gcp": "no: Cloud Storage events (through Eventarc) carry no trace context of the writer, so the object "
+               "trigger starts a new trace; the Pub/Sub hops keep theirs",
+    },
+    DEAD_LETTER_ATTRIBUTES: {
+        "gcp": "Pub/Sub adds CloudPubSubDeadLetterSourceDeliveryCount, ...SourceSubscription, "
+               "...SourceSubscriptionProject and ...SourceTopicPublishTime to the message's own attributes",
     },
 }
-OBSERVED_IN = {TRACE_THROUGH_OBJECTS: "the_worker_signs_the_receipt_and_one_trace_follows_the_order"}
+OBSERVED_IN = {TRACE_THROUGH_OBJECTS: "the_worker_signs_the_receipt_and_one_trace_follows_the_order",
+               DEAD_LETTER_ATTRIBUTES: "a_poison_message_is_retried_then_dead_lettered_intact"}
 """The test in which each difference shows (tests/conformance/report.py marks those cells)."""
 
 
@@ -43,6 +51,11 @@ def _open(target: str, tmp_path: Path, request: pytest.FixtureRequest) -> Box:
         from tests.conformance.boxes.local import LocalBox
 
         return LocalBox(ORDERS, tmp_path / "state")
+    if target == "gcp":
+        from tests.conformance.boxes.gcp import GcpBox
+
+        return GcpBox(ORDERS, tmp_path, request.getfixturevalue("gcs_emulator"),
+                      request.getfixturevalue("firestore_emulator"))
     from tests.conformance.boxes.aws import AwsBox
 
     return AwsBox(ORDERS, tmp_path, request.getfixturevalue("moto_server"))
@@ -143,4 +156,14 @@ def test_a_poison_message_is_retried_then_dead_lettered_intact(box: Box) -> None
     box.pump()
     failures = [line for line in _of(box, "receipt-worker") if line.get("outcome") != "ok"]
     assert len(failures) == DEAD_LETTER_AFTER, f"{box.target}: {len(failures)} deliveries, not {DEAD_LETTER_AFTER}"
-    assert box.dead_letters("receipt-jobs") == [(body, attributes)], f"{box.target}: dead letter differs"
+    [(dead_body, dead_attributes)] = box.dead_letters("receipt-jobs")
+    added = {k: v for k, v in dead_attributes.items() if k not in attributes}
+    if box.target in DIFFERENCES[DEAD_LETTER_ATTRIBUTES]:
+        assert sorted(added) == ["CloudPubSubDeadLetterSourceDeliveryCount", "CloudPubSubDeadLetterSourceSubscription",
+                                 "CloudPubSubDeadLetterSourceSubscriptionProject",
+                                 "CloudPubSubDeadLetterSourceTopicPublishTime"], f"{box.target}: {added}"
+        assert added["CloudPubSubDeadLetterSourceDeliveryCount"] == str(DEAD_LETTER_AFTER), box.target
+    else:
+        assert added == {}, f"{box.target}: the dead letter gained attributes {added}"
+    assert (dead_body, {k: dead_attributes[k] for k in attributes}) == (body, attributes), \
+        f"{box.target}: dead letter differs: {dead_body!r} {dead_attributes}"
