@@ -477,7 +477,7 @@ def every_trigger_has_a_failure_destination(cloud: str, stack: Stack, plan: Plan
         for trigger in function.triggers:
             source = {"queue": "queue", "topic": "topic", "object": "bucket"}.get(trigger.kind)
             if trigger.kind == "schedule":
-                name = trigger.name or function.name  # type: ignore[union-attr]
+                name = trigger.name or function.name
             elif source:
                 name = getattr(trigger, source)
             else:

@@ -12,6 +12,7 @@ queues that moto fills in the services' own message shapes.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
@@ -48,8 +49,7 @@ def runtime_dir(into: Path) -> Path:
     """A folder holding only the packages of the Lambda runtime (links into this interpreter's)."""
     into.mkdir(parents=True, exist_ok=True)
     for name in RUNTIME_PACKAGES:
-        spec = __import__(name)
-        source = Path(spec.__file__)
+        source = Path(importlib.import_module(name).__file__ or "")
         source = source.parent if source.name == "__init__.py" else source
         (into / source.name).symlink_to(source)
     return into

@@ -11,6 +11,7 @@ function printed and logged during that invocation.
 import importlib
 import io
 import json
+import os
 import sys
 import time
 
@@ -22,8 +23,8 @@ protocol = sys.stdout
 class Context:
     def __init__(self, request_id: str, timeout_ms: int) -> None:
         self.aws_request_id = request_id
-        self.function_name = __import__("os").environ["AWS_LAMBDA_FUNCTION_NAME"]
-        self.memory_limit_in_mb = int(__import__("os").environ["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"])
+        self.function_name = os.environ["AWS_LAMBDA_FUNCTION_NAME"]
+        self.memory_limit_in_mb = int(os.environ["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"])
         self.invoked_function_arn = f"arn:aws:lambda:eu-west-1:123456789012:function:{self.function_name}"
         self._deadline = time.monotonic() + timeout_ms / 1000
 
