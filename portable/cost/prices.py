@@ -3,11 +3,15 @@
 A sheet is a list of :class:`Price` entries. Each binds one *meter* (a quantity portable counts, see
 :mod:`portable.cost.meters`) to a rate in one region, with the page it was read from and when. A line
 item costs ``quantity * usd / per``; ``free`` is the monthly free quantity, shared by every line of
-the same ``free_pool`` (default: the price's ``id``) across the whole account.
+the same ``free_pool`` (default: the price's ``id``) across the whole account. ``checked`` says how the
+figure was verified: ``page`` when rate and free quantity were read on the stored copy of ``source``
+(``read`` is that copy's date), ``transcribed`` when no page showing them was found and they stand as
+typed in; the loader refuses an entry without it.
 
 >>> sheet = PriceSheet.model_validate({"provider": "tiny", "prices": [{
 ...     "id": "fn.requests", "what": "requests", "meter": "function.invocations", "usd": 0.2, "per": 1000000,
-...     "region": "r1", "source": "https://example.com/pricing", "read": "2026-12-01"}]})
+...     "region": "r1", "source": "https://example.com/pricing", "read": "2026-12-01",
+...     "checked": "page"}]})
 >>> sheet.regions, sheet.in_region("r1")[0].cost(3_000_000)
 (('r1',), 0.6)
 """
@@ -49,6 +53,9 @@ class Price(BaseModel):
     region: str
     source: str = Field(pattern=r"^https://")
     read: date
+    checked: Literal["page", "transcribed"]
+    """How the figure was verified: ``page`` (read on the pricing page at ``source``) or ``transcribed``
+    (typed in; no page showing it was found)."""
     architecture: Literal["x86_64", "arm64"] | None = None
     chunk_kb: float | None = Field(default=None, gt=0)
     receive_max: int | None = Field(default=None, ge=1)

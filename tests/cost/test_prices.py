@@ -73,10 +73,31 @@ def test_a_bad_price_file_names_the_entry(tmp_path: Path) -> None:
     path = tmp_path / "prices.yaml"
     path.write_text(
         "provider: x\nprices:\n  - {id: a, what: a, meter: function.invocations, usd: -1, per: 1, region: r,\n"
-        "     source: 'https://example.com/pricing', read: 2026-12-02}\n"
+        "     source: 'https://example.com/pricing', read: 2026-12-02, checked: page}\n"
     )
     with pytest.raises(PortableError) as caught:
         load_sheet(path)
     assert caught.value.message == (
         f"Price file {path}: prices.0.usd: Input should be greater than or equal to 0; got -1"
+    )
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_every_price_says_how_it_was_checked(cloud: str) -> None:
+    checked = {p.checked for p in get_provider(cloud).prices().prices}
+    assert checked <= {"page", "transcribed"} and checked
+
+
+def test_a_price_must_say_how_it_was_checked(tmp_path: Path) -> None:
+    path = tmp_path / "prices.yaml"
+    entry = "{id: a, what: a, meter: function.invocations, usd: 1, per: 1, region: r, source: 'https://e.com/p', read: 2026-12-02"
+    path.write_text(f"provider: x\nprices:\n  - {entry}}}\n")
+    with pytest.raises(PortableError) as caught:
+        load_sheet(path)
+    assert caught.value.message.startswith(f"Price file {path}: prices.0.checked: Field required; got {{'id': 'a'")
+    path.write_text(f"provider: x\nprices:\n  - {entry}, checked: memory}}\n")
+    with pytest.raises(PortableError) as caught:
+        load_sheet(path)
+    assert caught.value.message == (
+        f"Price file {path}: prices.0.checked: Input should be 'page' or 'transcribed'; got 'memory'"
     )
