@@ -156,6 +156,14 @@ def plan(target: Target, source: From, destination: To, from_outputs: FromOutput
     for d in result.differences:
         changes.add_row(d.kind, d.topic, d.source, d.target, d.action)
     console.print(changes)
+    costs = RichTable(title=f"Cost of the copy at list prices: ${result.cost.usd:.4f}", title_justify="left")
+    for column in ("side", "resource", "what", "quantity", "price", "USD"):
+        costs.add_column(column, overflow="fold")
+    for line in result.cost.lines:
+        costs.add_row(line.side, line.resource, line.what, f"{line.quantity:g}", line.price, f"{line.usd:.6f}")
+    console.print(costs)
+    for note in result.cost.notes:
+        console.print(f"Cost: {note}", markup=False, soft_wrap=True)
     console.print(f"Duration: {result.duration}", markup=False)
     console.print("Runbook:", markup=False)
     for number, (step, command) in enumerate(result.runbook, start=1):

@@ -22,6 +22,7 @@ serve every cloud; what differs is only which ones a cloud prices and at what ra
 | ``table.stored_gb`` | GB-months |
 | ``secret.count`` / ``secret.reads`` | secrets / reads |
 | ``logs.ingested_gb`` / ``logs.stored_gb`` | log GB written / GB kept on average |
+| ``egress.internet_gb`` | GB sent out to the internet (priced only by ``portable migrate plan``, for the copy) |
 | ``baseline.*`` | the always-on container of a function (:func:`baseline`) |
 """
 

@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from portable.dataplane import DataPlane, DataPlaneError
+from portable.dataplane import DataPlane, DataPlaneError, canonical
 from portable.facts import ProviderFacts, Section
+from portable.migrate.cost import CopyCost, copy_cost
 from portable.model import Stack
 from portable.registry import check_stack, get_provider
 
@@ -48,13 +49,14 @@ class MigrationPlan:
     resources: list[ResourceMapping] = field(default_factory=list)
     differences: list[Difference] = field(default_factory=list)
     duration: str = ""
+    cost: CopyCost = field(default_factory=CopyCost)
     runbook: list[tuple[str, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {"stack": self.stack, "from": self.source, "to": self.target, "warnings": self.warnings,
                 "resources": [asdict(r) for r in self.resources],
                 "differences": [asdict(d) for d in self.differences], "duration": self.duration,
-                "runbook": [{"step": s, "command": c} for s, c in self.runbook]}
+                "cost": self.cost.as_dict(), "runbook": [{"step": s, "command": c} for s, c in self.runbook]}
 
 
 def plan_migration(stack: Stack, source: DataPlane, target: DataPlane, target_text: str,
@@ -65,7 +67,8 @@ def plan_migration(stack: Stack, source: DataPlane, target: DataPlane, target_te
                          warnings=[p.message for p in problems])
     plan.resources = list(_mappings(stack, source, target, plan.warnings))
     plan.differences = differences(stack, get_provider(source.provider).facts(), get_provider(target.provider).facts())
-    total = sum(r.bytes or 0 for r in plan.resources)
+    plan.cost = copy_cost(plan.resources, source.provider, target.provider)
+    total = sum(r.bytes or 0 for r in plan.resources if r.kind == "bucket")
     if throughput:
         plan.duration = f"about {max(1, round(total / throughput))} s for {total} bytes at {throughput / 1e6:.1f} MB/s (measured by the last copy)"
     else:
@@ -92,13 +95,14 @@ def _mappings(stack: Stack, source: DataPlane, target: DataPlane, notes: list[st
         yield ResourceMapping("bucket", bucket.name, _physical(source, "bucket", bucket.name),
                       _physical(target, "bucket", bucket.name), count, size)
     for table in stack.tables:
-        count = None
+        count = size = None
         try:
-            count = sum(1 for _ in source.scan_items(source.table(table.name)))
+            sizes = [len(canonical(item).encode()) for item in source.scan_items(source.table(table.name))]
+            count, size = len(sizes), sum(sizes)
         except Exception as error:  # as above
             notes.append(f"table {table.name!r}: not counted, the source cannot be read ({type(error).__name__})")
         yield ResourceMapping("table", table.name, _physical(source, "table", table.name),
-                      _physical(target, "table", table.name), count)
+                      _physical(target, "table", table.name), count, size)
     for secret in stack.secrets:
         yield ResourceMapping("secret", secret.name, _physical(source, "secret", secret.name),
                       _physical(target, "secret", secret.name))

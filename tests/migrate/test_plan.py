@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from portable.cli import app
+from portable.dataplane import canonical
 from portable.migrate.plan import differences
 from portable.model import Stack
 from portable.registry import get_provider
@@ -42,6 +44,11 @@ def test_plan_maps_counts_and_lists_the_differences(cloud: Cloud, tmp_path: Path
     assert bucket["target"].startswith("shop-files-")
     assert (table["source"], table["target"], table["count"]) == (source.physical("table", "orders"),
                                                                    "shop-orders", len(ITEMS))
+    assert table["bytes"] == sum(len(canonical(item).encode()) for item in ITEMS)
+    egress = next(line for line in plan["cost"]["lines"] if line["price"] == "s3.egress.internet")
+    assert egress["quantity"] == pytest.approx((bucket["bytes"] + table["bytes"]) / 1e9)
+    assert plan["cost"]["usd"] == pytest.approx(sum(line["usd"] for line in plan["cost"]["lines"]))
+    assert {line["side"] for line in plan["cost"]["lines"]} == {"source", "target"}
     topics = {(d["kind"], d["topic"]): d for d in plan["differences"]}
     assert topics[("table", "set values")]["action"] == "items holding sets go to the bad-items file"
     assert topics[("table", "number precision")]["target"] == "64-bit signed integers and IEEE 754 doubles"
