@@ -30,8 +30,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Context, Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -312,6 +313,15 @@ class DataPlane:
     def runtime_link(self, kind: str, name: str) -> dict[str, Any]:
         """The PORTABLE_LINKS entry the provider's runtime client for ``name`` needs (for verify's sample)."""
         raise NotImplementedError
+
+    def managed_transfer(self, source: DataPlane, credential: str | None, start: date) -> Callable[[], None]:
+        """A Pulumi program creating this cloud's managed transfer of ``source``'s buckets into this
+        side's (``migrate copy --engine cloud``), run once on ``start``; ``credential`` is what the
+        service reads the source with. A DataPlaneError when this cloud has no service for the pair."""
+        raise DataPlaneError(
+            f"--engine cloud: {self.provider!r} has no managed transfer service from {source.provider!r}",
+            hint="Only Google Cloud Storage targets have one (Storage Transfer Service, from aws or azure); "
+                 "use the streaming copy (--engine stream, the default).")
 
     def check_reachable(self) -> None:
         """Raise DataPlaneError naming the endpoint and the fix when the side cannot be reached."""

@@ -12,13 +12,17 @@ from rich.table import Table as RichTable
 
 from portable.cli.app import app
 from portable.cli.output import console, err_console, handle_errors
+from portable.errors import UsageError
 from portable.loader import load_target
 from portable.migrate import report as reports
 from portable.migrate.copy import CopyOptions, copy_stack
+from portable.migrate.engine import ENGINES, plan_cloud_transfer
 from portable.migrate.manifest import FOLDER, Manifest, manifest_path
 from portable.migrate.plan import plan_migration
 from portable.migrate.sides import planes
 from portable.migrate.verify import verify_stack
+from portable.plan.model import Plan
+from portable.plan.render import to_table as plan_table
 
 migrate_app = typer.Typer(name="migrate", help="Move a stack's data between providers: plan, copy, verify.",
                           no_args_is_help=True)
@@ -65,9 +69,23 @@ def copy(target: Target, source: From, destination: To, from_outputs: FromOutput
          queues: Annotated[bool, typer.Option(
              "--queues", help="Also move queued and dead-lettered messages (stop the source's consumers first).",
          )] = False,
+         engine: Annotated[str, typer.Option(
+             "--engine", help="stream (default): through this machine, checksummed; cloud: the target cloud's "
+                              "managed transfer job for the buckets (planned here; running it needs credentials).",
+         )] = "stream",
+         transfer_credential: Annotated[str | None, typer.Option(
+             "--transfer-credential", help="--engine cloud: what the transfer service reads the source with "
+                                           "(an IAM role ARN for S3; a Secret Manager secret with a SAS token for Azure).",
+         )] = None,
          as_json: AsJson = False) -> None:
     """Copy buckets, tables and secrets; resumable (a manifest under .portable/migrate)."""
+    if engine not in ENGINES:
+        raise UsageError(f"--engine {engine!r} is not an engine", hint=f"Choose one of: {', '.join(ENGINES)}.")
     loaded = load_target(target)
+    if engine == "cloud":
+        left, right = planes(loaded.stack, loaded.root, source, destination, from_outputs, to_outputs, reachable=False)
+        _cloud_transfer(plan_cloud_transfer(left, right, transfer_credential), as_json)
+        return
     left, right = planes(loaded.stack, loaded.root, source, destination, from_outputs, to_outputs)
     path = manifest_path(loaded.root, loaded.stack.name, source, destination)
     manifest = Manifest(path)
@@ -127,6 +145,20 @@ def _table(report: reports.Report) -> RichTable:
                           f"{o.source_bytes}/{o.target_bytes}" if o.kind == "bucket" else "",
                           str(o.sampled), str(len(o.differences)))
     return table
+
+
+CLOUD_ENGINE_NOTE = ("Planned under Pulumi mocks, nothing was created: creating the job and following it needs the "
+                     "target cloud's credentials (pulumi up of this program). The streaming copy (--engine stream) "
+                     "is the default; tables and secrets always stream.")
+
+
+def _cloud_transfer(planned: Plan, as_json: bool) -> None:
+    if as_json:
+        console.print_json(json.dumps({**planned.to_dict(), "note": CLOUD_ENGINE_NOTE}, ensure_ascii=False))
+        return
+    console.print(plan_table(planned, title=f"migrate copy --engine cloud {planned.stack!r}: the transfer on "
+                                            f"{planned.provider}"))
+    console.print(CLOUD_ENGINE_NOTE, markup=False, soft_wrap=True)
 
 
 @migrate_app.command()

@@ -13,8 +13,8 @@ Numbers compare by value, so a double holding an integral value is read back as 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +57,11 @@ class GcpDataPlane(DataPlane):
             raise DataPlaneError(f"{what} on gcp: the stack's config has no gcp:project",
                                  hint="Set it in Pulumi.<stack>.yaml (pulumi config set gcp:project <id>).")
         return self.project
+
+    def managed_transfer(self, source: DataPlane, credential: str | None, start: date) -> Callable[[], None]:
+        from providers.gcp.transfer import transfer_program
+
+        return transfer_program(self, source, credential, start, self._need_project("The Storage Transfer Service job"))
 
     def physical(self, kind: str, name: str) -> str:
         field = {"bucket": "name", "table": "database", "secret": "secret_id", "queue": "topic"}[kind]

@@ -1,6 +1,6 @@
 """A fake Google Cloud for ``portable plan``: the outputs Google would compute (emails, URLs, ids,
 generations), derived from the inputs so a plan is the same on every run, and answers to the invokes
-the deploy side makes (``getProject``, ``getProjectServiceAccount``).
+the deploy side makes (``getProject``, ``getProjectServiceAccount``, ``getTransferProjectServiceAccount``).
 
 Every output the deploy side chains on must appear here (Pulumi resolves a missing one to ``None``
 and drops the inputs built from it): ``email``, ``uri``, ``generation``, ``location``, ``result`` and
@@ -43,6 +43,9 @@ class GcpCloud:
         if token == "gcp:storage/getProjectServiceAccount:getProjectServiceAccount":
             email = f"service-{self.number}@gs-project-accounts.iam.gserviceaccount.com"
             return {"emailAddress": email, "member": f"serviceAccount:{email}", "id": email}
+        if token == "gcp:storage/getTransferProjectServiceAccount:getTransferProjectServiceAccount":
+            email = f"project-{self.number}@storage-transfer-service.iam.gserviceaccount.com"
+            return {"email": email, "member": f"serviceAccount:{email}", "id": email, "subjectId": self.number}
         return {}
 
     def summary(self, type_: str, inputs: Mapping[str, Any]) -> str:
@@ -129,6 +132,7 @@ _OUTPUTS: dict[str, Outputs] = {
 
 _KEY_INPUTS: dict[str, tuple[str, ...]] = {
     "gcp:projects/service:Service": ("service",),
+    "gcp:storage/transferJob:TransferJob": ("description", "project"),
     "gcp:serviceaccount/account:Account": ("accountId",),
     "gcp:cloudrunv2/service:Service": ("name", "location", "ingress"),
     "gcp:storage/bucket:Bucket": ("name", "location", "publicAccessPrevention"),
