@@ -307,7 +307,19 @@ class DataPlane:
         model = next(t for t in self.stack.tables if t.name == name)
         return TableInfo(name, self.physical("table", name), model.key, model.sort_key, model.ttl_attribute)
 
+    output_fields: Mapping[str, str] = {}
+    """Per kind, the field of the stack outputs (``pulumi stack output --json``) that holds the
+    physical name of a resource of that kind."""
+
     def physical(self, kind: str, name: str) -> str:
+        """The physical name of ``kind`` ``name``: from the stack outputs when they hold it, else as the
+        provider's deploy side derives it (:meth:`derived_name`)."""
+        field_name = self.output_fields.get(kind)
+        found = self.side.output(f"{kind}s", name, field_name) if field_name else None
+        return found or self.derived_name(kind, name)
+
+    def derived_name(self, kind: str, name: str) -> str:
+        """The physical name the deploy side gives ``kind`` ``name`` when no stack outputs say it."""
         raise NotImplementedError
 
     def runtime_link(self, kind: str, name: str) -> dict[str, Any]:

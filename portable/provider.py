@@ -64,7 +64,14 @@ class Provider:
     - native events for ``portable invoke``: :meth:`recognise` and :meth:`native_events`;
     - runtime clients: :meth:`runtime_clients` (deployed functions get theirs from the provider's shim,
       which registers them with :func:`portable.runtime.env.register_backends`);
-    - running on this machine: :meth:`runner` (``portable dev`` and ``portable invoke``).
+    - running on this machine: :meth:`runner` (``portable dev`` and ``portable invoke``);
+    - behaviour facts and prices: :meth:`facts` and :meth:`prices` (``portable check``, ``portable
+      cost``, ``portable migrate plan``);
+    - data plane: :meth:`data_plane` (``portable migrate``);
+    - the escape hatch: :meth:`native_types` (``validate --provider`` checks ``options`` against them);
+    - code bundles: ``bundle_format``, ``bundle_dependencies_dir``, ``bundle_excludes``, ``bundle_glibc``,
+      :meth:`bundle_files`, :meth:`bundle_requirements`, :meth:`bundle_platform` and
+      :meth:`bundle_generated_files` (the one bundler, :func:`portable.deploy.build_bundles`).
     """
 
     # -- identity --------------------------------------------------------------------------------------

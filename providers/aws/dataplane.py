@@ -81,11 +81,9 @@ class AwsDataPlane(DataPlane):
             self._boto = boto3.session.Session()
         return self._boto
 
-    def physical(self, kind: str, name: str) -> str:
-        field = {"bucket": "name", "table": "name", "secret": "arn", "queue": "url"}[kind]
-        found = self.side.output(f"{kind}s", name, field)
-        if found:
-            return found
+    output_fields = {"bucket": "name", "table": "name", "secret": "arn", "queue": "url"}
+
+    def derived_name(self, kind: str, name: str) -> str:
         if kind == "bucket":
             raise DataPlaneError(
                 f"Bucket {name!r} on aws: its physical name has a suffix AWS chose, and no stack outputs were given",

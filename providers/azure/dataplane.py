@@ -58,11 +58,9 @@ class AzureDataPlane(DataPlane):
                            side.config.get("pulumi:stack", "stack"))
         self._clients: dict[tuple[str, str], Any] = {}
 
-    def physical(self, kind: str, name: str) -> str:
-        field = {"bucket": "container", "table": "table", "secret": "uri", "queue": "queue"}[kind]
-        found = self.side.output(f"{kind}s", name, field)
-        if found:
-            return found
+    output_fields = {"bucket": "container", "table": "table", "secret": "uri", "queue": "queue"}
+
+    def derived_name(self, kind: str, name: str) -> str:
         if kind == "secret":
             return f"https://{self.names.key_vault()}.vault.azure.net/secrets/{self.names.secret(name)}"
         of = {"bucket": self.names.container, "table": self.names.table, "queue": self.names.queue}[kind]

@@ -63,11 +63,9 @@ class GcpDataPlane(DataPlane):
 
         return transfer_program(self, source, credential, start, self._need_project("The Storage Transfer Service job"))
 
-    def physical(self, kind: str, name: str) -> str:
-        field = {"bucket": "name", "table": "database", "secret": "secret_id", "queue": "topic"}[kind]
-        found = self.side.output(f"{kind}s", name, field)
-        if found:
-            return found
+    output_fields = {"bucket": "name", "table": "database", "secret": "secret_id", "queue": "topic"}
+
+    def derived_name(self, kind: str, name: str) -> str:
         if kind == "bucket":
             return Names(self.stack.name, self._need_project(f"Bucket {name!r}")).bucket(name)
         names = Names(self.stack.name, self.project or "")

@@ -57,7 +57,7 @@ class LocalDataPlane(DataPlane):
             self._state = State.open(self.folder)
         return self._state
 
-    def physical(self, kind: str, name: str) -> str:
+    def derived_name(self, kind: str, name: str) -> str:
         return f"{self.folder}/{kind}s/{name}"
 
     def runtime_link(self, kind: str, name: str) -> dict[str, Any]:

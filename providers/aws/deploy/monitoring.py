@@ -74,8 +74,9 @@ class Monitoring(AwsComponent):
                 f"{name}-webhook-{index}", topic=self.topic.arn, protocol="https", endpoint=url, opts=self.child()
             )
         actions: list[pulumi.Input[str]] = [self.topic.arn, *policy.notify.existing.get("aws", ())]
+        found = alarms(stack)
         self.alarms: dict[str, aws.cloudwatch.MetricAlarm] = {}
-        for alarm in alarms(stack):
+        for alarm in found:
             metric = _metric(alarm, functions, queues, schedules)
             self.alarms[alarm.id] = aws.cloudwatch.MetricAlarm(
                 f"{name}-{alarm.id}",
@@ -112,7 +113,6 @@ class Monitoring(AwsComponent):
                 f"{name}-dashboard", dashboard_name=physical_name(stack.name, "dashboard", 255),
                 dashboard_body=body, opts=self.child(),
             )
-        found = alarms(stack)
         pulumi.log.warn(cost_note(found, "CloudWatch", {a.id: PRICE_PER_ALARM_METRIC * _metrics_in(a) for a in found}))
         self.finish({"alarm_topic": self.topic.arn})
 

@@ -55,7 +55,8 @@ class Monitoring(AzureComponent):
         groups: list[pulumi.Input[str]] = [self.action_group.id, *policy.notify.existing.get("azure", ())]
         self.alerts: dict[str, pulumi.CustomResource] = {}
         monthly: dict[str, float] = {}
-        for alarm in alarms(stack):
+        found = alarms(stack)
+        for alarm in found:
             if alarm.kind in _NOT_MADE:
                 pulumi.log.warn(f"Monitoring: alarm {alarm.id!r} is not made on Azure: {_NOT_MADE[alarm.kind]}")
                 continue
@@ -78,7 +79,7 @@ class Monitoring(AzureComponent):
                 }]},
                 actions={"action_groups": groups}, opts=self.child())
             monthly[alarm.id] = monthly.get(alarm.id, 0.0) + PRICE_PER_LOG_ALERT
-        made = [a for a in alarms(stack) if a.id in monthly]
+        made = [a for a in found if a.id in monthly]
         pulumi.log.warn(cost_note(made, "Azure Monitor", monthly))
         self.workbook: applicationinsights.Workbook | None = None
         if policy.dashboard:
