@@ -4,6 +4,7 @@ Every locally served function writes its one structured line per invocation into
 :class:`InvocationFeed` (its ``log_stream``). The feed writes the line on to its sink (stderr by
 default, or nothing), keeps the recent ones as :class:`Invocation` records, and tells listeners
 (the ``portable dev`` live table). It also logs, keeps and announces each message dead-lettered.
+With a :class:`~providers.local.history.History` (``remember``) its events outlive the process.
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal, TextIO
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from providers.local.queues import DeadLetter
+
+if TYPE_CHECKING:
+    from providers.local.history import History
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +85,23 @@ class InvocationFeed:
         self._events: deque[tuple[int, str, str]] = deque(maxlen=keep)
         self._seq = 0
         self._arrived = threading.Condition()
+        self._history: History | None = None
+
+    def remember(self, history: History) -> None:
+        """Keep every event in ``history`` too, and start from the events it holds (their numbers go on)."""
+        with self._arrived:
+            for seq, kind, at, line in history.last(self._events.maxlen or 0):
+                if kind == "invocation":
+                    self._lines.append((at, line))
+                self._events.append((seq, kind, _event_data(kind, line, at)))
+                self._seq = seq
+            self._history = history
+
+    def close(self) -> None:
+        """Write the events still on their way to the history, and let go of it."""
+        history, self._history = self._history, None
+        if history is not None:
+            history.close()
 
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
@@ -93,7 +114,7 @@ class InvocationFeed:
         line = dead_letter_line(letter)
         self._write(line)
         self.dead.append(letter)
-        self._event("dead-letter", line)
+        self._event("dead-letter", line, time.time())
         for listener in self._dead_listeners:
             listener(letter)
 
@@ -109,7 +130,7 @@ class InvocationFeed:
         if '"message":"invocation"' in line:
             at = time.time()
             self._lines.append((at, line))
-            self._event("invocation", line[:-1] if line.endswith("\n") else line, at)
+            self._event("invocation", line, at)
             if self._listeners:
                 record = _record(at, line)
                 for listener in self._listeners:
@@ -119,13 +140,13 @@ class InvocationFeed:
     def flush(self) -> None:
         pass
 
-    def _event(self, kind: str, line: str, at: float | None = None) -> None:
-        data = line.strip()
-        if at is not None:
-            data = data[:-1] + f',"at":{at}}}' if data.endswith("}") else data
+    def _event(self, kind: str, line: str, at: float) -> None:
+        line = line.strip()
         with self._arrived:
             self._seq += 1
-            self._events.append((self._seq, kind, data))
+            self._events.append((self._seq, kind, _event_data(kind, line, at)))
+            if self._history is not None:
+                self._history.append((self._seq, kind, at, line))
             self._arrived.notify_all()
 
     @property
@@ -149,6 +170,13 @@ class InvocationFeed:
     def find(self, **fields: Any) -> list[Invocation]:
         """Recent invocations whose attributes equal ``fields`` (e.g. ``function="api"``)."""
         return [i for i in self.recent if all(getattr(i, k) == v for k, v in fields.items())]
+
+
+def _event_data(kind: str, line: str, at: float) -> str:
+    """The JSON of a server-sent event: an invocation's log line with its time added."""
+    if kind == "invocation" and line.endswith("}"):
+        return line[:-1] + f',"at":{at}}}'
+    return line
 
 
 _KNOWN = {"severity", "message", "function", "trigger", "outcome", "duration_ms", "cold_start", "invocation_id", "trace_id"}

@@ -41,6 +41,7 @@ from providers.local.consumers import Consumer
 from providers.local.contract import ADMIN_PREFIX, STATE_DIR
 from providers.local.deadlines import Deadlines, timeout_error, timeout_line
 from providers.local.feed import InvocationFeed
+from providers.local.history import History
 from providers.local.isolation import IsolatedFunction, ModuleSpaces
 from providers.local.measurements import Measurements
 from providers.local.queues import Backoff, DeadLetter
@@ -84,6 +85,7 @@ class LocalStack:
         self.backoff = backoff or Backoff()
         self.poll_interval = poll_interval
         project.prepare(self.root, self.state_dir)
+        self.feed.remember(History(self.state_dir))
         self.state = State.acquire(self.state_dir)
         objects.recover(self.state)
         self.subscriptions = deploy.subscriptions(stack)
@@ -192,6 +194,7 @@ class LocalStack:
         """``stop()`` and let go of the state databases (closed when no other LocalStack uses them)."""
         self.stop()
         self.measurements.save()
+        self.feed.close()
         if not self._closed:
             self._closed = True
             self.state.queues.forget_listener(self._dead_lettered)
